@@ -1,0 +1,25 @@
+"""byline keeps a writer's whole archive: recover, store, index and publish."""
+
+from byline.errors import BylineError, ParseError, PublishError, SourceError, StoreError
+from byline.model import Block, Outlet, Piece, Post, Provenance, Source
+from byline.recover import RecoveredPage, recover_text
+from byline.sources.text import read_archive_text
+
+__all__ = [
+    "Block",
+    "BylineError",
+    "Outlet",
+    "ParseError",
+    "Piece",
+    "Post",
+    "Provenance",
+    "PublishError",
+    "RecoveredPage",
+    "Source",
+    "SourceError",
+    "StoreError",
+    "read_archive_text",
+    "recover_text",
+]
+
+__version__ = "0.1.0"

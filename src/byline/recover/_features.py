@@ -1,0 +1,284 @@
+"""What a single paragraph looks like, on its own: the first step of recovery.
+
+Each non-empty line of a page becomes a :class:`Para` with a *kind*, a guess
+made from the line alone (a date, a footer, a caption, a title-like line, a
+sentence paragraph ...).  The segmenter then decides the final roles from the
+kinds in context.  Every heuristic is a named constant or pattern here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from byline.recover._dates import ANY_DATE, is_date_line
+
+Kind = Literal[
+    "title",  # short, no closing full stop: headline, standfirst, heading or label
+    "text",  # a sentence paragraph
+    "date",  # a date on its own line, with or without a time or "Posted"
+    "footer",  # share/like/comment/continue-reading residue, "Posted on ... by ..."
+    "byline",  # "By Name", "Author: ...", "Name, Outlet, date", a known author's name
+    "caption",  # a photo caption with a credit
+    "image",  # a file name or screenshot label left behind by an image
+    "bio",  # "Name is a fellow at ...", "The writer is ..."
+    "footnote",  # "12 'Title,' site.com, 2020.", "[3] ..."
+    "bullet",  # a list item
+]
+
+MAX_TITLE_WORDS = 22  # longer lines read as running text, not titles
+MAX_TITLE_CHARS = 170
+MAX_BIO_WORDS = 70  # a biography is a line or two, never a long paragraph
+MAX_BYLINE_WORDS = 14
+MAX_NAME_TOKENS = 4
+
+TERMINAL_STOP = re.compile(r"[.;,:…]['’\"”)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…]['’\"”)\]]*$")
+
+PAGE_TITLE_PATTERNS = [
+    (re.compile(r"^Archive for the\s+['‘’\"“”](?P<name>.+?)['‘’\"“”]\s+Category$", re.I), "category"),
+    (re.compile(r"^Archive for the\s+['‘’\"“”](?P<name>.+?)['‘’\"“”]\s+Tag$", re.I), "tag"),
+    (re.compile(r"^Posts Tagged\s+['‘’\"“”](?P<name>.+?)['‘’\"“”]$", re.I), "tag"),
+    (re.compile(r"^Archive for\s+(?P<name>(?:January|February|March|April|May|June|July|August|"
+                r"September|October|November|December).*\d{4})$", re.I), "date"),
+    (re.compile(r"^(?:Category|Category Archives?|Filed under|Section)\s*:\s*(?P<name>.+)$", re.I),
+     "category"),
+    (re.compile(r"^(?:Tag|Tags|Tag Archives?|Tagged|Topic|Topic Archives?)\s*:\s*(?P<name>.+)$", re.I),
+     "tag"),
+    (re.compile(r"^(?:Author|Author Archives?|Author archive|Posts by|All posts by)\s*:?\s*"
+                r"(?P<name>.+)$", re.I), "author"),
+    (re.compile(r"^(?:Monthly|Yearly|Daily) Archives?\s*:\s*(?P<name>.+)$", re.I), "date"),
+    (re.compile(r"^(?P<name>.+?)\s+Archives?$"), "category"),
+]
+
+FOOTER_PATTERNS = [
+    re.compile(p, re.I)
+    for p in (
+        r"^(?:continue reading|read more|read the rest|read on|keep reading|more\.\.\.)\b.{0,40}$",
+        r"^(?:share this|like this|like loading|related|share|print|email|permalink)\b.{0,20}$",
+        r"^(?:twitter|facebook|linkedin|whatsapp|reddit|tumblr|pinterest|telegram|pocket|"
+        r"tweet|mastodon|bluesky)$",
+        r"^(?:\d+|no|one|two|three)\s+(?:comments?|responses?|replies|thoughts?)\b.{0,30}$",
+        r"^(?:leave a (?:comment|reply)|comments? (?:are )?(?:closed|off))\b.{0,30}$",
+        r"^comments?\s*[:(]?\s*\d+\)?\s*$",
+        r"^posted (?:in|under)\b.{0,200}$",
+        r"^(?:filed|posted) under\b.{0,200}$",
+        r"^(?:tags?|tagged|categories|category)\s*:.{0,200}$",
+        r"^posted (?:on|at)?\s*.{0,60}\bby\b.{0,120}$",
+        r"^.{0,80}\|\s*(?:\d+\s+comments?|leave a comment|no comments|one comment)\b.{0,40}$",
+        r"^(?:edit|reply|report)$",
+    )
+]
+
+BYLINE_PATTERNS = [
+    re.compile(p)
+    for p in (
+        r"^(?:[Bb]y|BY)\s+[A-Z][\w'’.-]+(?:\s+[A-Za-z][\w'’.-]+){0,4}(?:\s*(?:,|and|&).*)?$",
+        r"^(?:Author|Authors|Words|Written by|Interview by|Interviewed by|Reporting by|"
+        r"Text|Photos?|Edited by|Story by)\s*[:]?\s+\S.*$",
+        r"^(?:PUBLISHED|UPDATED|Published|Updated|Last updated|First published)\s*:?\s+.*\d.*$",
+        r"^(?:Essay|Chapter|Excerpt|Extract) from\s+\S.{0,80}$",
+    )
+]
+
+# "Name, Outlet, 8 February 2024" / "Name, Professor of X, University of Y"
+NAME_TOKEN = r"(?:[A-Z][^\W\d_]*(?:[’'\-][^\W\d_]+)*|[A-Z]\.)"  # "Mercado-Hale", "O’Neill", "J."
+NAME = rf"{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|de|da|van|von|der|del|la|le|bin|al-\w+)){{1,3}}"
+NAME_WITH_ROLE = re.compile(rf"^{NAME}(?:\s*,\s*[^,.]{{2,60}}){{1,3}}$")
+BARE_NAME = re.compile(rf"^{NAME}$")
+
+BIO_SUBJECT = re.compile(
+    rf"^(?:(?P<name>{NAME})|The (?:writer|author|columnist|interviewer)s?|(?:He|She|They))"
+    r"\s+(?:is|was|are|has been|works|writes|teaches|leads|heads|directs|runs|covers)\b"
+)
+BIO_ROLE_WORDS = re.compile(
+    r"\b(?:fellow|professor|lecturer|director|editor|analyst|researcher|journalist|writer|"
+    r"author|correspondent|columnist|associate|chair|head|founder|co-founder|scientist|"
+    r"economist|historian|reporter|student|candidate|adviser|advisor|consultant|member|"
+    r"partner|manager|officer|ecologist|engineer|lawyer|doctor|physician|curator|"
+    r"university|institute|school|centre|center|college|foundation|council|programme|"
+    r"program|think[- ]tank|based in)\b",
+    re.I,
+)
+
+CREDIT_TAIL = re.compile(
+    r"(?:©|\(c\)\s|\bphoto(?:graph)?s?\s*(?:by|:)|\bcredit\s*:|\bpicture\s*:|\bimage\s*:|"
+    r"\(photo\b|\bcourtesy of\b|\bgetty images\b|\bap photo\b)",
+    re.I,
+)
+PAREN_CREDIT_TAIL = re.compile(r"\((?:[^()]*/[^()]*|Reuters|AFP|AP|EPA|Getty[^()]*|Xinhua)\)\.?$")
+
+IMAGE_FILE = re.compile(
+    r"^(?:[\w.()-]+\.(?:jpe?g|png|gif|webp|tiff?|svg|bmp|heic)|"
+    r"(?=[\w.-]*[_\d])(?=(?:[\w.]*[-_]){2,})[\w.-]+|"
+    r"[\w-]*_[\w.-]*)$",
+    re.I,
+)
+IMAGE_LABEL = re.compile(
+    r"^(?:screen ?shot|screenshot|img|dsc|dscn|pxl|photo|image|untitled)[ _-]?[\d\s._:-]*"
+    r"(?:at [\d.:\s]+(?:am|pm)?)?(?:\s*\(\d+\))?$",
+    re.I,
+)
+
+FOOTNOTE_START = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}(?=\s*[“\"'‘A-Z]))")
+CITATION_CUE = re.compile(
+    r"(?:\b(?:19|20)\d{2}\b|[“\"‘']|\bet al\b|\bibid\b|\bsee\b|\bp{1,2}\.\s*\d|"
+    r"\b[\w-]+\.(?:com|org|net|gov|edu|info|news|uz|kz|kg|tj|ru|cn|uk)\b|https?://)",
+    re.I,
+)
+NUMBERED_HEADING = re.compile(r"^\d{1,2}\.\s+\S")
+BULLET = re.compile(r"^\s*(?:[•◦▪●·*]|[-–—](?=\s))\s*\S")
+
+
+@dataclass
+class Para:
+    """One non-empty line of the page and what it looks like on its own."""
+
+    index: int  # position among the page's non-empty lines
+    line: int  # 1-based line number in the page
+    text: str
+    clean: str  # white space folded, for matching
+    kind: Kind = "text"
+    words: int = 0
+    blank_before: bool = True
+    blank_after: bool = True
+    preface_score: float = 0.0
+    flags: set[str] = field(default_factory=set)
+
+    @property
+    def is_question(self) -> bool:
+        return self.clean.rstrip("’'\"”)").endswith("?")
+
+
+def make_paras(lines: list[str]) -> list[Para]:
+    paras: list[Para] = []
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        clean = " ".join(raw.replace("\xa0", " ").split())
+        blank_before = number == 1 or not lines[number - 2].strip()
+        blank_after = number == len(lines) or not lines[number].strip()
+        paras.append(
+            Para(
+                index=len(paras),
+                line=number,
+                text=raw.rstrip("\r\n"),
+                clean=clean,
+                words=len(clean.split()),
+                blank_before=blank_before,
+                blank_after=blank_after,
+            )
+        )
+    return paras
+
+
+def page_title(text: str) -> tuple[str, str] | None:
+    """The (kind, name) an archive page's own heading declares, if it is one."""
+    clean = " ".join(text.split())
+    if len(clean.split()) > 12:
+        return None
+    for pattern, kind in PAGE_TITLE_PATTERNS:
+        match = pattern.match(clean)
+        if match:
+            return kind, match.group("name").strip(" '‘’\"“”")
+    return None
+
+
+def is_footer(clean: str) -> bool:
+    return any(p.match(clean) for p in FOOTER_PATTERNS)
+
+
+def is_image(clean: str) -> bool:
+    if " " not in clean:
+        return bool(IMAGE_FILE.match(clean)) and not clean.isdigit()
+    return bool(IMAGE_LABEL.match(clean))
+
+
+def is_caption(clean: str) -> bool:
+    return bool(CREDIT_TAIL.search(clean) or PAREN_CREDIT_TAIL.search(clean))
+
+
+def bio_name(clean: str) -> str | None:
+    """The person a biography line is about, or '' for "The writer is ..."; None if no bio."""
+    if clean.endswith("?") or clean.count(". ") > 3:
+        return None
+    match = BIO_SUBJECT.match(clean)
+    if not match or not BIO_ROLE_WORDS.search(clean):
+        return None
+    if len(clean.split()) > MAX_BIO_WORDS:
+        return None
+    return match.group("name") or ""
+
+
+def is_byline(clean: str, known_names: set[str]) -> bool:
+    if len(clean.split()) > MAX_BYLINE_WORDS or SENTENCE_END.search(clean) and clean.endswith("."):
+        if not clean.lower().startswith(("published", "updated")):
+            return False
+    if any(p.match(clean) for p in BYLINE_PATTERNS):
+        return True
+    if clean in known_names:
+        return True
+    match = NAME_WITH_ROLE.match(clean)
+    if match:
+        name = clean.split(",")[0].strip()
+        rest = clean[len(name) :]
+        return name in known_names or bool(ANY_DATE.search(rest)) or bool(
+            BIO_ROLE_WORDS.search(rest)
+        )
+    return False
+
+
+NOTE_MARKER = re.compile(r"(?<=[.!?”\"’)])\s*(?:\[\d{1,3}\]|\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)$")
+
+
+def is_title_like(clean: str) -> bool:
+    clean = NOTE_MARKER.sub("", clean)  # "... off.2": a note marker after the full stop
+    words = clean.split()
+    if not words or len(words) > MAX_TITLE_WORDS or len(clean) > MAX_TITLE_CHARS:
+        return False
+    if TERMINAL_STOP.search(clean):
+        return False
+    first = clean.lstrip("'‘’\"“”([")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def footnote_like(clean: str) -> bool:
+    return bool(FOOTNOTE_START.match(clean)) and not NUMBERED_HEADING.match(clean)
+
+
+def classify(para: Para, known_names: set[str]) -> Kind:
+    """The kind a line has on its own, most specific test first."""
+    clean = para.clean
+    if is_footer(clean):
+        return "footer"
+    if is_date_line(clean):
+        return "date"
+    if BULLET.match(clean):
+        return "bullet"
+    if is_image(clean):
+        return "image"
+    if bio_name(clean) is not None:
+        return "bio"
+    if is_caption(clean):
+        return "caption"
+    if is_byline(clean, known_names):
+        return "byline"
+    if footnote_like(clean) and CITATION_CUE.search(clean):
+        return "footnote"
+    if is_title_like(clean):
+        return "title"
+    return "text"
+
+
+def collect_names(paras: list[Para]) -> set[str]:
+    """Author names the page itself gives, from bios and bylines, to spot bare-name lines."""
+    names: set[str] = set()
+    by_name = re.compile(rf"\b(?:[Bb]y|Author:)\s+(?P<name>{NAME})")
+    for para in paras:
+        name = bio_name(para.clean)
+        if name:
+            names.add(name)
+        if any(p.match(para.clean) for p in BYLINE_PATTERNS):
+            names.update(m.group("name") for m in by_name.finditer(para.clean))
+    return {n for n in names if 2 <= len(n.split()) <= MAX_NAME_TOKENS}

@@ -1,0 +1,65 @@
+"""How much a paragraph sounds like a blogger introducing a re-published piece.
+
+A preface talks *about* the piece: where it ran, when, why it is posted late,
+what was cut.  The cues are the vocabulary of re-publishing, not any writer's
+phrases: "first ran in", "cross-posted from", "a piece I wrote for", "catch-up
+posting", "reposted here".  Strong cues alone make a preface; weak cues only
+extend a preface that a strong cue has already begun.
+"""
+
+from __future__ import annotations
+
+import re
+
+STRONG = 2.0  # a paragraph with a strong cue is a preface when a headline follows
+WEAK = 1.0  # enough to extend a preface run backwards from a strong paragraph
+
+WORK = (
+    r"(?:piece|column|op-?ed|article|essay|interview|chapter|paper|report|commentary|"
+    r"contribution|post|talk|lecture|review|story|feature|analysis|q&a|blog ?post|write-?up)"
+)
+
+CAP = r"(?:[A-Z][A-Za-z’'&.-]+|[A-Z]{2,})"  # a capitalised word, not the pronoun "I"
+
+# Patterns are case-sensitive where a capital marks a publication's name;
+# (?i:...) makes the surrounding words case-blind.
+STRONG_CUES = [
+    re.compile(p)
+    for p in (
+        r"(?i:\b(?:first|originally|also)\s+(?:ran|appeared|published|posted|printed|aired)\b)",
+        r"(?i:\bcross-?posted\b)",
+        r"(?i:\bre-?post(?:ed|ing)?\b)",
+        r"(?i:\bre-?publish(?:ed|ing)?\b)",
+        r"(?i:\bcatch(?:ing)?[ -]up\b)(?!\s+with)",
+        r"(?i:\b(?:delayed|belated|late|delinquent)\b.{0,40}\bpost(?:ing|ed)?\b)",
+        rf"(?i:\b{WORK}\s+(?:(?:is|was|went|ran)\s+)?(?:for|in|with|from|at|on)\s+(?:the\s+|an?\s+)?)(?:[a-z]+\s+){{0,2}}{CAP}",
+        rf"(?i:\b{WORK}\s+(?:I|we)\s+(?:wrote|did|gave|recorded|published|filed)\b)",
+        rf"(?i:\b(?:my|our)\s+(?:\w+\s+){{0,2}}{WORK}\s+(?:for|in|with|at|on)\b)",
+        rf"(?i:\b(?:a|an|another|this|the)\s+(?:new|short|long|longer|recent|latest|final|"
+        rf"quick|brief|fresh)\s+{WORK}\s+(?:for|in|with|at|on|from|than)\b)",
+        r"(?i:\b(?:I|we)\s+(?:wrote|have written|spoke|talked|answered|contributed|gave)\b)"
+        rf"(?:\s+\S+){{0,8}}?\s+(?i:for|to|with|at|from)\s+(?:the\s+)?{CAP}",
+        rf"(?i:\b(?:wrote|written)\s+(?:this\s+|it\s+)?for\s+(?:the\s+)?){CAP}",
+        rf"^(?:From|Via|Courtesy of)\s+(?:the\s+)?{CAP}(?:\s+{CAP}){{0,5}}\.",
+        rf"(?i:\b(?:ran|published)\s+(?:in|at)\s+(?:the\s+)?){CAP}",
+        r"(?i:\bwith\s+(?:kind\s+)?(?:thanks|permission)\b)",
+        r"(?i:\b(?:this|that)\s+(?:time|one)\s+(?:for|in|with|a|an|looking|on)\b)",
+        r"(?i:\b(?:text|transcript|slides|recording)\s+of\s+(?:the|a|my)\s+(?:talk|lecture|speech)\b)",
+    )
+]
+
+WEAK_WORDS = re.compile(
+    r"\b(?:blog|here|readers?|editors?|headline|version|site|website|platform|publication|"
+    r"paper|piece|column|posting|posted|webinar|podcast|media|below|above|follows|housekeeping|"
+    r"aside|meantime|apologies|sorry|asked|I|I’ve|I've|I’d|I'd|I’m|I'm|me|my)\b",
+    re.IGNORECASE,
+)
+
+
+def preface_score(clean: str) -> float:
+    """STRONG or more for a paragraph with re-publishing talk, WEAK for blog-ish talk."""
+    strong = sum(1 for cue in STRONG_CUES if cue.search(clean))
+    if strong:
+        return STRONG + 0.1 * (strong - 1)
+    weak = {m.group(0).lower() for m in WEAK_WORDS.finditer(clean)}
+    return WEAK if len(weak) >= 2 else 0.5 * len(weak)

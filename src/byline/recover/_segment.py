@@ -1,0 +1,511 @@
+"""Split an archive page into posts and give every line its role.
+
+The method, in the order the code runs it:
+
+1. **Lines.** Every non-empty line becomes a paragraph with a *kind* judged
+   from the line alone (``_features.classify``) and a preface score
+   (``_preface.preface_score``).  The page's own heading ("Archive for the 'X'
+   Category", "Posts Tagged 'Y'") is taken off the top.
+2. **Where dates go.** Pages put the post's date above the headline or below
+   it; the page votes (``date_position``), so that on an above-the-headline
+   page every date line opens a post, untitled notes included.
+3. **Walk.** A state machine reads the paragraphs in order (``_Walker``).  A
+   post opens at the page start, after a post's end (footers such as "Posted
+   on ... | 3 Comments", an end-of-piece biography, footnotes), at a date line
+   on an above-the-headline page, or at a title-like line that reads as a
+   headline in context: followed by header material (a date, byline, caption,
+   standfirst, biography) or preceded by a preface.  A preface is the run of
+   paragraphs just before a headline that talk about re-publishing; when a
+   headline is found mid-body the run is moved from the previous post to the
+   new one.
+4. **Tidy each post** (``_finish_post``): interviews (several question lines
+   alternating with answers) get their questions as headings; a line repeated
+   in another case, or a caption repeated as alt text, takes the role of the
+   line it repeats; a line that continues the previous one without a blank
+   line between takes its role.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from byline.model import Block, Post, Role, fold
+from byline.recover._dates import first_day
+from byline.recover._features import (
+    Kind,
+    Para,
+    classify,
+    collect_names,
+    footnote_like,
+    make_paras,
+    page_title,
+)
+from byline.recover._outlets import infer_outlet, outlet_from_name
+from byline.recover._page import ArchiveKind, RecoveredPage
+from byline.recover._preface import STRONG, WEAK, preface_score
+
+State = Literal["start", "pre", "header", "body", "end"]
+DatePosition = Literal["above", "below"]
+
+KIND_ROLE: dict[Kind, Role] = {
+    "title": "heading",
+    "text": "body",
+    "date": "meta",
+    "footer": "meta",
+    "byline": "meta",
+    "caption": "caption",
+    "image": "image",
+    "bio": "bio",
+    "footnote": "footnote",
+    "bullet": "body",
+}
+HEADER_KINDS: frozenset[Kind] = frozenset({"date", "byline", "caption", "image", "bio", "footer"})
+DEK_FOLLOWERS: frozenset[Kind] = frozenset({"date", "byline", "caption", "image", "bio"})
+END_KINDS: frozenset[Kind] = frozenset({"footer", "bio", "footnote"})
+
+MAX_PREFACE_RUN = 4  # paragraphs a preface may span before its headline
+MAX_LEAD_IN = 6  # paragraphs scanned ahead for the headline a preface introduces
+MAX_STANDFIRST_WORDS = 50
+MAX_SHORT_STANDFIRST_WORDS = 35  # a dek followed by a heading is one short sentence
+HEADLINE_EVIDENCE = 2  # evidence needed to read a title-like line mid-body as a headline
+MIN_QUESTIONS = 3  # question lines that make a post an interview
+MIN_QUESTION_SHARE = 0.2  # ... and the share of its body lines they must be
+INTERVIEW_CUE = ("interview", "q&a", "questions", "asked", "spoke to", "talked to")
+MIN_CAPTION_OVERLAP = 0.4  # share of words two renderings of one caption have in common
+MIN_REPEAT_CHARS = 40  # shorter lines repeat by chance, not by rendering artefact
+
+
+@dataclass
+class _Post:
+    items: list[tuple[Para, Role]] = field(default_factory=list)
+
+    def roles(self) -> list[Role]:
+        return [role for _, role in self.items]
+
+    def has(self, *roles: Role) -> bool:
+        return any(role in roles for _, role in self.items)
+
+
+def segment_page(text: str, path: str = "<text>", sha256: str = "") -> RecoveredPage:
+    paras = make_paras(text.splitlines())
+    title_para: Para | None = None
+    kind: ArchiveKind | None = None
+    name: str | None = None
+    if paras:
+        declared = page_title(paras[0].clean)
+        if declared:
+            title_para = paras[0]
+            kind, name = declared  # type: ignore[assignment]
+            paras = paras[1:]
+            for position, para in enumerate(paras):
+                para.index = position
+    names = collect_names(paras)
+    for para in paras:
+        para.kind = classify(para, names)
+        para.preface_score = preface_score(para.clean) if para.kind == "text" else 0.0
+    walker = _Walker(paras, date_position(paras))
+    raw_posts = [p for p in walker.run() if p.items]
+    posts = [_finish_post(p, kind, name) for p in raw_posts]
+    page_blocks = [Block("page_title", title_para.text, title_para.line)] if title_para else []
+    return RecoveredPage(
+        path=path,
+        sha256=sha256,
+        title=title_para.clean if title_para else None,
+        kind=kind,
+        name=name,
+        posts=posts,
+        page_blocks=page_blocks,
+    )
+
+
+def date_position(paras: list[Para]) -> DatePosition:
+    """Whether this page writes a post's date above its headline or below it."""
+    above = below = 0
+    for i, para in enumerate(paras):
+        if para.kind != "date":
+            continue
+        before = _previous_content(paras, i)
+        after = paras[i + 1] if i + 1 < len(paras) else None
+        if before is not None and before.kind == "title":
+            below += 1
+        elif after is not None and after.kind == "title" and (
+            before is None or before.kind in END_KINDS or before.kind == "text"
+        ):
+            above += 1
+        elif before is None or before.kind in END_KINDS:
+            above += 1
+    return "above" if above > below else "below"
+
+
+def _previous_content(paras: list[Para], i: int) -> Para | None:
+    """The nearest earlier paragraph that is not a byline or another date."""
+    j = i - 1
+    while j >= 0 and paras[j].kind in ("byline", "date"):
+        j -= 1
+    return paras[j] if j >= 0 else None
+
+
+class _Walker:
+    """Reads the paragraphs in order and opens, fills and closes posts."""
+
+    def __init__(self, paras: list[Para], dates: DatePosition) -> None:
+        self.paras = paras
+        self.dates = dates
+        self.posts: list[_Post] = []
+        self.state: State = "start"
+        self.header_from = 0  # where the current post's items after its headline begin
+
+    @property
+    def post(self) -> _Post:
+        if not self.posts:
+            self.posts.append(_Post())
+        return self.posts[-1]
+
+    def open_post(self) -> _Post:
+        self.posts.append(_Post())
+        return self.posts[-1]
+
+    def add(self, para: Para, role: Role) -> None:
+        self.post.items.append((para, role))
+
+    def run(self) -> list[_Post]:
+        i = 0
+        while i < len(self.paras):
+            i = self.step(i)
+        return self.posts
+
+    # -- one paragraph -------------------------------------------------------------
+
+    def step(self, i: int) -> int:
+        para = self.paras[i]
+        if self.state in ("start", "end"):
+            return self.between_posts(i)
+        if self.state == "pre":
+            return self.before_headline(i)
+        if self.state == "header":
+            return self.in_header(i)
+        return self.in_body(i)
+
+    def between_posts(self, i: int) -> int:
+        para = self.paras[i]
+        if self.state == "end" and para.kind in END_KINDS:
+            self.add(para, KIND_ROLE[para.kind])
+            return i + 1
+        if para.kind == "title":
+            self.open_post()
+            return self.headline(i)
+        if para.kind == "date":
+            self.open_post()
+            self.add(para, "meta")
+            self.state = "pre"
+            return i + 1
+        headline = self.headline_ahead(i, need_strong=self.state == "end")
+        self.open_post()
+        if headline is not None:
+            return self.lead_in(i, headline)
+        self.state = "body"
+        return self.in_body(i)
+
+    def before_headline(self, i: int) -> int:
+        """After a date that opened a post: a headline, a preface, or an untitled note."""
+        para = self.paras[i]
+        if para.kind == "title":
+            return self.headline(i)
+        if para.kind in ("date", "byline", "image", "caption"):
+            self.add(para, KIND_ROLE[para.kind])
+            return i + 1
+        if para.kind == "footer":
+            self.add(para, "meta")
+            self.state = "end"
+            return i + 1
+        headline = self.headline_ahead(i, need_strong=True)
+        if headline is not None:
+            return self.lead_in(i, headline)
+        self.state = "body"
+        return self.in_body(i)
+
+    def in_header(self, i: int) -> int:
+        """Between the headline and the first paragraph of the body."""
+        para = self.paras[i]
+        header = self.post.items[self.header_from :]
+        if para.kind == "footer" and _is_terminal_footer(para):
+            self.add(para, "meta")
+            self.state = "end"
+            return i + 1
+        if para.kind in HEADER_KINDS:
+            self.add(para, KIND_ROLE[para.kind])
+            return i + 1
+        seen = {role for _, role in header}
+        nothing_yet = not seen & {"caption", "bio", "body", "image", "heading"}
+        if para.kind == "title" and not para.is_question:
+            if nothing_yet and not seen & {"standfirst", "preface"}:
+                self.add(para, "standfirst")
+                return i + 1
+        if para.kind == "text":
+            if para.preface_score >= STRONG:
+                self.add(para, "preface")
+                return i + 1
+            if nothing_yet and "preface" not in seen and self.is_standfirst(i, not header):
+                self.add(para, "standfirst")
+                return i + 1
+        self.state = "body"
+        return self.in_body(i)
+
+    def in_body(self, i: int) -> int:
+        para = self.paras[i]
+        if para.kind == "title":
+            if self.headline_evidence(i) >= HEADLINE_EVIDENCE:
+                moved = self.take_preface(i)
+                self.open_post().items.extend(moved)
+                return self.headline(i)
+            self.add(para, "heading")
+            return i + 1
+        if para.kind == "date" and self.dates == "above":
+            self.open_post()
+            self.add(para, "meta")
+            self.state = "pre"
+            return i + 1
+        if para.kind == "footnote" or (para.kind in END_KINDS and para.kind != "footer"):
+            self.add(para, KIND_ROLE[para.kind])
+            self.state = "end"
+            return i + 1
+        if para.kind == "footer":
+            self.add(para, "meta")
+            if _is_terminal_footer(para):
+                self.state = "end"
+            return i + 1
+        self.add(para, KIND_ROLE[para.kind])
+        return i + 1
+
+    # -- headlines and prefaces ------------------------------------------------------
+
+    def headline(self, i: int) -> int:
+        self.add(self.paras[i], "headline")
+        self.header_from = len(self.post.items)
+        self.state = "header"
+        return i + 1
+
+    def lead_in(self, i: int, headline: int) -> int:
+        """Paragraphs ``i .. headline-1`` introduce the headline: prefaces and labels."""
+        for para in self.paras[i:headline]:
+            role: Role = "preface" if para.kind == "text" else KIND_ROLE[para.kind]
+            if para.kind == "title":
+                role = "meta"
+            self.add(para, role)
+        return self.headline(headline)
+
+    def headline_ahead(self, i: int, need_strong: bool) -> int | None:
+        """The headline that the paragraphs from ``i`` lead in to, if they are a preface."""
+        strongest = 0.0
+        for j in range(i, min(i + MAX_LEAD_IN, len(self.paras))):
+            para = self.paras[j]
+            if para.kind == "title" and j > i:
+                if strongest >= STRONG or (not need_strong and strongest >= WEAK):
+                    return j
+                return None
+            if para.kind == "text":
+                strongest = max(strongest, para.preface_score)
+            elif para.kind == "date" and self.dates == "above" and j > i:
+                return None  # that date opens the next post
+            elif para.kind not in ("image", "byline", "date"):
+                return None
+        return None
+
+    def headline_evidence(self, i: int) -> float:
+        """How strongly a title-like line in the middle of a post reads as the next headline."""
+        para = self.paras[i]
+        after = self.paras[i + 1 : i + 3]
+        evidence = 0.0
+        if after:
+            nxt = after[0]
+            if nxt.kind in ("byline", "bio") or (nxt.kind == "date" and self.dates == "below"):
+                evidence += 2
+            elif nxt.kind in ("caption", "image"):
+                evidence += 1
+            elif nxt.kind == "text" and nxt.preface_score >= STRONG:
+                evidence += 2
+            elif (
+                nxt.kind in ("title", "text")
+                and not nxt.is_question
+                and len(after) > 1
+                and after[1].kind in HEADER_KINDS
+                and not (nxt.kind == "text" and nxt.words > MAX_STANDFIRST_WORDS)
+            ):
+                evidence += 2
+        if self.preface_start(i) < i:
+            evidence += 2
+        if para.is_question:
+            evidence -= 1
+        return evidence
+
+    def preface_start(self, i: int) -> int:
+        """Where the preface before the headline at ``i`` begins (``i`` when there is none).
+
+        Walk back over labels (image names, bylines) and up to MAX_PREFACE_RUN text
+        paragraphs; the preface begins at the earliest strong paragraph and extends
+        further back over weaker blog talk.
+        """
+        post = self.post
+        items = post.items
+        k = len(items)
+        while k > 0 and items[k - 1][0].kind in ("image", "byline"):
+            k -= 1
+        start = None
+        run = 0
+        j = k
+        while j > 0 and run < MAX_PREFACE_RUN and _is_body_text(items[j - 1]):
+            j -= 1
+            run += 1
+            if items[j][0].preface_score >= STRONG:
+                start = j
+        if start is None:
+            return i
+        while start > 1 and _is_body_text(items[start - 1]):
+            if items[start - 1][0].preface_score < WEAK:
+                break
+            start -= 1
+        return items[start][0].index
+
+    def take_preface(self, i: int) -> list[tuple[Para, Role]]:
+        start = self.preface_start(i)
+        if start >= i:
+            return []
+        items = self.post.items
+        cut = next(n for n, (para, _) in enumerate(items) if para.index == start)
+        moved = items[cut:]
+        del items[cut:]
+        return [(p, "preface" if p.kind == "text" else KIND_ROLE[p.kind]) for p, _ in moved]
+
+    def is_standfirst(self, i: int, right_after_headline: bool) -> bool:
+        """A dek: right under the headline, or one short sentence under the byline,
+        followed by more header material rather than by running text."""
+        para = self.paras[i]
+        nxt = self.paras[i + 1] if i + 1 < len(self.paras) else None
+        if nxt is None or para.words > MAX_STANDFIRST_WORDS:
+            return False
+        short = para.words <= MAX_SHORT_STANDFIRST_WORDS and _sentences(para.clean) == 1
+        if nxt.kind in DEK_FOLLOWERS:
+            return right_after_headline or short
+        return nxt.kind == "title" and short
+
+
+def _is_body_text(item: tuple[Para, Role]) -> bool:
+    return item[0].kind == "text" and item[1] == "body"
+
+
+def _sentences(text: str) -> int:
+    return 1 + len(re.findall(r"[.!?][’”\"')]*\s+[A-Z“‘\"']", text))
+
+
+def _is_terminal_footer(para: Para) -> bool:
+    """Footers that close a post, unlike "COMMENTS: 44" under a newspaper headline."""
+    return not para.clean.upper().startswith(("COMMENTS", "UPDATED", "PUBLISHED"))
+
+
+# -- per-post tidying ------------------------------------------------------------------
+
+
+def _finish_post(raw: _Post, kind: ArchiveKind | None, name: str | None) -> Post:
+    items = list(raw.items)
+    _mark_interview(items)
+    _mark_repeats(items)
+    _mark_continuations(items)
+    _mark_footnote_runs(items)
+    blocks = [Block(role, para.text, para.line) for para, role in items]
+    post = Post(blocks=blocks)
+    if kind == "category" and name:
+        post.categories.append(name)
+    elif kind == "tag" and name:
+        post.tags.append(name)
+    post.outlet = infer_outlet(post) or (outlet_from_name(name) if kind == "category" else None)
+    post.published = published_date(items)
+    return post
+
+
+def _mark_interview(items: list[tuple[Para, Role]]) -> None:
+    body = [n for n, (_, role) in enumerate(items) if role in ("body", "heading")]
+    questions = [n for n in body if items[n][0].is_question]
+    intro = " ".join(p.clean.lower() for p, role in items if role in ("preface", "headline", "meta"))
+    interview = len(questions) >= MIN_QUESTIONS and len(questions) >= MIN_QUESTION_SHARE * len(
+        body
+    ) or (len(questions) >= 2 and any(cue in intro for cue in INTERVIEW_CUE))
+    for n in questions:
+        para, role = items[n]
+        if interview and n + 1 < len(items) and items[n + 1][1] == "body":
+            items[n] = (para, "heading")
+        elif not interview and role == "heading" and para.clean.count("? ") + para.clean.count(". "):
+            items[n] = (para, "body")
+
+
+def _mark_repeats(items: list[tuple[Para, Role]]) -> None:
+    for n, (para, role) in enumerate(items):
+        for m in (n - 1, n + 1):
+            if not 0 <= m < len(items):
+                continue
+            other, other_role = items[m]
+            if other_role == "caption" and role != "caption" and _same_opening(para, other):
+                items[n] = (para, "caption")
+                break
+            if len(para.clean) >= MIN_REPEAT_CHARS and _is_case_copy(para, other):
+                items[n] = (para, other_role)
+                break
+
+
+def _same_opening(a: Para, b: Para, words: int = 2) -> bool:
+    """Two captions of one photo: the same opening words and mostly the same words."""
+    wa, wb = fold(a.clean).split(), fold(b.clean).split()
+    if len(wa) < words or wa[:words] != wb[:words]:
+        return False
+    overlap = len(set(wa) & set(wb)) / len(set(wa) | set(wb))
+    return overlap >= MIN_CAPTION_OVERLAP
+
+
+def _is_case_copy(copy: Para, original: Para) -> bool:
+    """``copy`` repeats ``original`` in Title Case (a rendering artefact)."""
+    a, b = fold(copy.clean), fold(original.clean)
+    if a != b and not (a.startswith(b[:80]) and b.startswith(a[:80])):
+        return False
+    capitalised = sum(1 for w in copy.clean.split() if w[:1].isupper())
+    return capitalised > 0.8 * copy.words and copy.clean != original.clean
+
+
+def _mark_continuations(items: list[tuple[Para, Role]]) -> None:
+    for n in range(1, len(items)):
+        para, _ = items[n]
+        prev, prev_role = items[n - 1]
+        first = para.clean[:1]
+        if para.kind in ("text", "title") and not para.blank_before and prev.line == para.line - 1 and (first.islower() or first == "("):
+            items[n] = (para, prev_role)
+
+
+def _mark_footnote_runs(items: list[tuple[Para, Role]]) -> None:
+    """Numbered lines beside a footnote are footnotes too, even without a citation."""
+    for n, (para, role) in enumerate(items):
+        if role == "footnote":
+            continue
+        neighbours = [items[m][1] for m in (n - 1, n + 1) if 0 <= m < len(items)]
+        if "footnote" in neighbours and footnote_like(para.clean) and role == "body":
+            items[n] = (para, "footnote")
+
+
+def published_date(items: list[tuple[Para, Role]]) -> date | None:
+    """The piece's own date where the page states it.
+
+    The order of trust: a date in the preface ("first ran in X on 2 March
+    2023"), a byline or "PUBLISHED :" stamp, a date line in the header, then
+    the blog's own "Posted on" footer.  Month-only dates give none.
+    """
+    prefaces = [p for p, role in items if role == "preface"]
+    metas = [p for p, role in items if role == "meta"]
+    stamped = [p for p in metas if p.kind == "byline" or p.clean.upper().startswith("PUBLISHED")]
+    dated = [p for p in metas if p.kind == "date"]
+    footers = [p for p in metas if p.kind == "footer"]
+    for group in (prefaces, stamped, dated, footers):
+        for para in group:
+            day = first_day(para.clean)
+            if day is not None:
+                return day
+    return None
