@@ -27,7 +27,7 @@ TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z
 
 DMY = rf"{DAY.format(g='d1')}\s+(?:of\s+)?{MONTH.format(g='m1')},?\s+{YEAR.format(g='y1')}"
 MDY = rf"{MONTH.format(g='m2')}\s+{DAY.format(g='d2')},?\s+{YEAR.format(g='y2')}"
-NUMERIC = r"(?P<n1>[0-3]?\d)[/.](?P<n2>[01]?\d)[/.](?P<n3>(?:19|20)\d{2})"
+NUMERIC = r"(?P<n1>[0-3]?\d)[/.](?P<n2>[0-3]?\d)[/.](?P<n3>(?:19|20)\d{2})"
 ISO = r"(?P<i1>(?:19|20)\d{2})-(?P<i2>[01]\d)-(?P<i3>[0-3]\d)"
 MONTH_YEAR = rf"{MONTH.format(g='m3')},?\s+{YEAR.format(g='y3')}"
 

@@ -36,20 +36,23 @@ MAX_NAME_TOKENS = 4
 TERMINAL_STOP = re.compile(r"[.;,:…]['’\"”)\]]*$")
 SENTENCE_END = re.compile(r"[.!?…]['’\"”)\]]*$")
 
-PAGE_TITLE_PATTERNS = [
-    (re.compile(r"^Archive for the\s+['‘’\"“”](?P<name>.+?)['‘’\"“”]\s+Category$", re.I), "category"),
-    (re.compile(r"^Archive for the\s+['‘’\"“”](?P<name>.+?)['‘’\"“”]\s+Tag$", re.I), "tag"),
-    (re.compile(r"^Posts Tagged\s+['‘’\"“”](?P<name>.+?)['‘’\"“”]$", re.I), "tag"),
-    (re.compile(r"^Archive for\s+(?P<name>(?:January|February|March|April|May|June|July|August|"
-                r"September|October|November|December).*\d{4})$", re.I), "date"),
-    (re.compile(r"^(?:Category|Category Archives?|Filed under|Section)\s*:\s*(?P<name>.+)$", re.I),
-     "category"),
-    (re.compile(r"^(?:Tag|Tags|Tag Archives?|Tagged|Topic|Topic Archives?)\s*:\s*(?P<name>.+)$", re.I),
-     "tag"),
-    (re.compile(r"^(?:Author|Author Archives?|Author archive|Posts by|All posts by)\s*:?\s*"
-                r"(?P<name>.+)$", re.I), "author"),
-    (re.compile(r"^(?:Monthly|Yearly|Daily) Archives?\s*:\s*(?P<name>.+)$", re.I), "date"),
-    (re.compile(r"^(?P<name>.+?)\s+Archives?$"), "category"),
+QUOTED = r"['‘’\"“”](?P<name>.+?)['‘’\"“”]"
+MONTH_NAMES = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December"
+)
+PAGE_TITLE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p, re.I), kind)
+    for p, kind in (
+        (rf"^Archive for the\s+{QUOTED}\s+Category$", "category"),
+        (rf"^Archive for the\s+{QUOTED}\s+Tag$", "tag"),
+        (rf"^Posts Tagged\s+{QUOTED}$", "tag"),
+        (rf"^Archive for\s+(?P<name>(?:{MONTH_NAMES}).*\d{{4}})$", "date"),
+        (r"^(?:Category|Category Archives?|Filed under|Section)\s*:\s*(?P<name>.+)$", "category"),
+        (r"^(?:Tag|Tags|Tag Archives?|Tagged|Topic|Topic Archives?)\s*:\s*(?P<name>.+)$", "tag"),
+        (r"^(?:Author|Author Archives?|Posts by|All posts by)\s*:?\s*(?P<name>.+)$", "author"),
+        (r"^(?:Monthly|Yearly|Daily) Archives?\s*:\s*(?P<name>.+)$", "date"),
+        (r"^(?P<name>.+?)\s+Archives?$", "category"),
+    )
 ]
 
 FOOTER_PATTERNS = [
@@ -212,9 +215,9 @@ def bio_name(clean: str) -> str | None:
 
 
 def is_byline(clean: str, known_names: set[str]) -> bool:
-    if len(clean.split()) > MAX_BYLINE_WORDS or SENTENCE_END.search(clean) and clean.endswith("."):
-        if not clean.lower().startswith(("published", "updated")):
-            return False
+    too_long = len(clean.split()) > MAX_BYLINE_WORDS
+    if (too_long or clean.endswith(".")) and not clean.lower().startswith(("published", "updated")):
+        return False
     if any(p.match(clean) for p in BYLINE_PATTERNS):
         return True
     if clean in known_names:
@@ -223,8 +226,8 @@ def is_byline(clean: str, known_names: set[str]) -> bool:
     if match:
         name = clean.split(",")[0].strip()
         rest = clean[len(name) :]
-        return name in known_names or bool(ANY_DATE.search(rest)) or bool(
-            BIO_ROLE_WORDS.search(rest)
+        return (
+            name in known_names or bool(ANY_DATE.search(rest)) or bool(BIO_ROLE_WORDS.search(rest))
         )
     return False
 

@@ -18,7 +18,7 @@ from importlib import resources
 
 from byline.model import Outlet, Post, fold
 
-CAP_WORD = r"(?:[A-Z][\w’'&.\-]*|[A-Z]{2,}|\d+)"
+CAP_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'&\-]*|\d+)"  # "U.S.", "Nikkei", "80"
 JOINER = r"(?:of|for|on|and|the|in|&|de|du|la|le|der|die|am)"
 CAP_RUN = rf"(?P<name>{CAP_WORD}(?:\s+(?:{JOINER}\s+)*{CAP_WORD}){{0,6}})"
 LEAD = (
@@ -35,7 +35,8 @@ WORK = (
 CUE_PATTERNS = [
     re.compile(p)
     for p in (
-        rf"(?i:\b(?:ran|appeared|published|printed|went up)\s+(?:first\s+)?(?:in|on|at|with)\s+){LEAD}{CAP_RUN}",
+        rf"(?i:\b(?:ran|appeared|published|printed|went up)\s+(?:first\s+)?(?:in|on|at|with)\s+)"
+        rf"{LEAD}{CAP_RUN}",
         rf"(?i:\bcross-?posted\s+(?:from|at|on|with)\s+){LEAD}{CAP_RUN}",
         rf"(?i:\bre-?post(?:ed|ing)?\s+(?:from|with)\s+){LEAD}{CAP_RUN}",
         rf"(?i:\b{WORK},?\s+(?:(?:is|was|went|ran|written|done)\s+)?(?:for|in|with|at|on)\s+){LEAD}"
@@ -125,11 +126,11 @@ def outlet_in_text(text: str) -> Outlet | None:
     candidates: list[tuple[int, str]] = []
     for pattern in CUE_PATTERNS:
         candidates.extend((m.start("name"), m.group("name")) for m in pattern.finditer(clean))
-    for _, name in sorted(candidates):
-        outlet = _as_outlet(name)
-        if outlet:
-            return outlet
-    return _first_known(_capital_runs(clean))
+    found = [outlet for _, name in sorted(candidates) if (outlet := _as_outlet(name))]
+    known = [outlet for outlet in found if outlet.aliases or resolve_outlet(outlet.name)]
+    if known:
+        return known[0]
+    return found[0] if found else _first_known(_capital_runs(clean))
 
 
 def _as_outlet(raw: str) -> Outlet | None:

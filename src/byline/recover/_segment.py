@@ -131,11 +131,15 @@ def date_position(paras: list[Para]) -> DatePosition:
         after = paras[i + 1] if i + 1 < len(paras) else None
         if before is not None and before.kind == "title":
             below += 1
-        elif after is not None and after.kind == "title" and (
-            before is None or before.kind in END_KINDS or before.kind == "text"
+        elif (
+            (
+                after is not None
+                and after.kind == "title"
+                and (before is None or before.kind in END_KINDS or before.kind == "text")
+            )
+            or before is None
+            or before.kind in END_KINDS
         ):
-            above += 1
-        elif before is None or before.kind in END_KINDS:
             above += 1
     return "above" if above > below else "below"
 
@@ -168,6 +172,12 @@ class _Walker:
         self.posts.append(_Post())
         return self.posts[-1]
 
+    def open_with_date(self, i: int) -> int:
+        self.open_post()
+        self.add(self.paras[i], "meta")
+        self.state = "pre"
+        return i + 1
+
     def add(self, para: Para, role: Role) -> None:
         self.post.items.append((para, role))
 
@@ -180,7 +190,6 @@ class _Walker:
     # -- one paragraph -------------------------------------------------------------
 
     def step(self, i: int) -> int:
-        para = self.paras[i]
         if self.state in ("start", "end"):
             return self.between_posts(i)
         if self.state == "pre":
@@ -198,10 +207,7 @@ class _Walker:
             self.open_post()
             return self.headline(i)
         if para.kind == "date":
-            self.open_post()
-            self.add(para, "meta")
-            self.state = "pre"
-            return i + 1
+            return self.open_with_date(i)
         headline = self.headline_ahead(i, need_strong=self.state == "end")
         self.open_post()
         if headline is not None:
@@ -235,15 +241,17 @@ class _Walker:
             self.add(para, "meta")
             self.state = "end"
             return i + 1
+        seen = {role for _, role in header}
+        if para.kind == "date" and self.dates == "above" and seen - {"meta"}:
+            return self.open_with_date(i)  # on this page a date heads the next post
         if para.kind in HEADER_KINDS:
             self.add(para, KIND_ROLE[para.kind])
             return i + 1
-        seen = {role for _, role in header}
         nothing_yet = not seen & {"caption", "bio", "body", "image", "heading"}
-        if para.kind == "title" and not para.is_question:
-            if nothing_yet and not seen & {"standfirst", "preface"}:
-                self.add(para, "standfirst")
-                return i + 1
+        first_title = nothing_yet and not seen & {"standfirst", "preface"}
+        if para.kind == "title" and not para.is_question and first_title:
+            self.add(para, "standfirst")
+            return i + 1
         if para.kind == "text":
             if para.preface_score >= STRONG:
                 self.add(para, "preface")
@@ -264,10 +272,7 @@ class _Walker:
             self.add(para, "heading")
             return i + 1
         if para.kind == "date" and self.dates == "above":
-            self.open_post()
-            self.add(para, "meta")
-            self.state = "pre"
-            return i + 1
+            return self.open_with_date(i)
         if para.kind == "footnote" or (para.kind in END_KINDS and para.kind != "footer"):
             self.add(para, KIND_ROLE[para.kind])
             self.state = "end"
@@ -325,9 +330,7 @@ class _Walker:
                 evidence += 2
             elif nxt.kind in ("caption", "image"):
                 evidence += 1
-            elif nxt.kind == "text" and nxt.preface_score >= STRONG:
-                evidence += 2
-            elif (
+            elif (nxt.kind == "text" and nxt.preface_score >= STRONG) or (
                 nxt.kind in ("title", "text")
                 and not nxt.is_question
                 and len(after) > 1
@@ -387,7 +390,7 @@ class _Walker:
         if nxt is None or para.words > MAX_STANDFIRST_WORDS:
             return False
         short = para.words <= MAX_SHORT_STANDFIRST_WORDS and _sentences(para.clean) == 1
-        if nxt.kind in DEK_FOLLOWERS:
+        if nxt.kind in DEK_FOLLOWERS and not (nxt.kind == "date" and self.dates == "above"):
             return right_after_headline or short
         return nxt.kind == "title" and short
 
@@ -428,16 +431,16 @@ def _finish_post(raw: _Post, kind: ArchiveKind | None, name: str | None) -> Post
 def _mark_interview(items: list[tuple[Para, Role]]) -> None:
     body = [n for n, (_, role) in enumerate(items) if role in ("body", "heading")]
     questions = [n for n in body if items[n][0].is_question]
-    intro = " ".join(p.clean.lower() for p, role in items if role in ("preface", "headline", "meta"))
-    interview = len(questions) >= MIN_QUESTIONS and len(questions) >= MIN_QUESTION_SHARE * len(
-        body
-    ) or (len(questions) >= 2 and any(cue in intro for cue in INTERVIEW_CUE))
+    intro = " ".join(p.clean.lower() for p, r in items if r in ("preface", "headline", "meta"))
+    many = len(questions) >= max(MIN_QUESTIONS, MIN_QUESTION_SHARE * len(body))
+    cued = len(questions) >= 2 and any(cue in intro for cue in INTERVIEW_CUE)
+    interview = many or cued
     for n in questions:
         para, role = items[n]
         if interview and n + 1 < len(items) and items[n + 1][1] == "body":
             items[n] = (para, "heading")
-        elif not interview and role == "heading" and para.clean.count("? ") + para.clean.count(". "):
-            items[n] = (para, "body")
+        elif not interview and role == "heading" and _sentences(para.clean) > 1:
+            items[n] = (para, "body")  # a rhetorical question paragraph, not a section title
 
 
 def _mark_repeats(items: list[tuple[Para, Role]]) -> None:
@@ -477,7 +480,8 @@ def _mark_continuations(items: list[tuple[Para, Role]]) -> None:
         para, _ = items[n]
         prev, prev_role = items[n - 1]
         first = para.clean[:1]
-        if para.kind in ("text", "title") and not para.blank_before and prev.line == para.line - 1 and (first.islower() or first == "("):
+        runs_on = not para.blank_before and prev.line == para.line - 1
+        if para.kind in ("text", "title") and runs_on and (first.islower() or first == "("):
             items[n] = (para, prev_role)
 
 
