@@ -70,7 +70,13 @@ FOOTER_PATTERNS = [
         r"^(?:tags?|tagged|categories|category)\s*:.{0,200}$",
         r"^posted (?:on|at)?\s*.{0,60}\bby\b.{0,120}$",
         r"^.{0,80}\|\s*(?:\d+\s+comments?|leave a comment|no comments|one comment)\b.{0,40}$",
-        r"^(?:edit|reply|report)$",
+        r"^(?:edit|reply|report|subscribe|share|like|comment|save|listen|follow|"
+        r"sign up|log in|back to top|top)$",
+        r"^(?:labels?|topics?)\s*:.{0,200}$",
+        r"^(?:email this|share to|blogthis|share on)\b.{0,120}$",
+        r"^\d+\s*min(?:ute)?s?\s+(?:read|listen)$",
+        r"^posted by\b.{0,80}$",
+        r"^(?:read more|related|see also|more from|recommended)\s*:.{0,200}$",
     )
 ]
 

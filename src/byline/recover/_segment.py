@@ -273,7 +273,10 @@ class _Walker:
             return i + 1
         if para.kind == "date" and self.dates == "above":
             return self.open_with_date(i)
-        if para.kind == "footnote" or (para.kind in END_KINDS and para.kind != "footer"):
+        if para.kind in ("footnote", "bio"):
+            if not self.closes_post(i):
+                self.add(para, "body")  # reads like a note or a bio, but the piece goes on
+                return i + 1
             self.add(para, KIND_ROLE[para.kind])
             self.state = "end"
             return i + 1
@@ -284,6 +287,26 @@ class _Walker:
             return i + 1
         self.add(para, KIND_ROLE[para.kind])
         return i + 1
+
+    def closes_post(self, i: int) -> bool:
+        """Whether a footnote or bio line at ``i`` ends the piece rather than sits inside it.
+
+        It does when nothing follows, when more end matter follows, or when what
+        follows opens another post; a running paragraph after it means the line
+        was part of the body after all.
+        """
+        if i + 1 >= len(self.paras):
+            return True
+        nxt = self.paras[i + 1]
+        if nxt.kind in END_KINDS or nxt.kind in ("date", "byline", "image"):
+            return True
+        if footnote_like(nxt.clean) and self.paras[i].kind == "footnote":
+            return True
+        if nxt.kind == "title":
+            return True
+        if nxt.kind == "text":
+            return self.headline_ahead(i + 1, need_strong=False) is not None
+        return False
 
     # -- headlines and prefaces ------------------------------------------------------
 

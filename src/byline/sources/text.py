@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from byline.errors import SourceError
+from byline.errors import ParseError, SourceError
 from byline.recover import RecoveredPage, recover_text
 
 MAX_TEXT_BYTES = 8 * 1024 * 1024  # the longest archive page seen is ~100 KB; 8 MB is generous
@@ -99,7 +99,27 @@ def check_text(text: str, name: str) -> None:
         )
 
 
+MARKUP_OPENINGS = ("<", "{", "[")  # HTML, XML, JSON: other readers' inputs, not page text
+
+
 def read_archive_text(path: str | Path) -> RecoveredPage:
-    """Read an archive page's text file and recover its posts."""
+    """Read an archive page's text file and recover its posts.
+
+    Raises ParseError when the text holds no archive: markup or data rather
+    than paragraphs, or paragraphs with no headline, date or archive title.
+    """
     source = read_text_file(path)
-    return recover_text(source.text, path=source.path, sha256=source.sha256)
+    if source.text.lstrip().startswith(MARKUP_OPENINGS):
+        raise ParseError(f"{source.path}: looks like markup or data, not the text of a page")
+    page = recover_text(source.text, path=source.path, sha256=source.sha256)
+    if not looks_like_archive(page):
+        raise ParseError(f"{source.path}: no posts found (no archive title, headline or date line)")
+    return page
+
+
+def looks_like_archive(page: RecoveredPage) -> bool:
+    if not page.posts:
+        return False
+    if page.title is not None:
+        return True
+    return any(post.headline or post.published for post in page.posts)

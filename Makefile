@@ -1,0 +1,34 @@
+# Two entry points, both from a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE := src/byline/data/sample
+DEMO_DB := $(VENV)/demo.db
+
+.PHONY: setup demo test lint clean
+
+$(BIN)/byline: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/byline
+
+setup: $(BIN)/byline
+
+demo: setup
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/byline --db $(DEMO_DB) import $(SAMPLE)
+	$(BIN)/byline --db $(DEMO_DB) posts
+	$(BIN)/byline --db $(DEMO_DB) archive --category "Steppe Ledger" --format text | head -40
+	$(BIN)/byline --db $(DEMO_DB) search "water" --format table
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info
