@@ -19,7 +19,7 @@ demo: setup
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/byline --db $(DEMO_DB) import $(SAMPLE)
 	$(BIN)/byline --db $(DEMO_DB) posts
-	$(BIN)/byline --db $(DEMO_DB) archive --category "Steppe Ledger" --format text | head -40
+	$(BIN)/byline --db $(DEMO_DB) archive --tag Ports --format text | head -30
 	$(BIN)/byline --db $(DEMO_DB) search "water" --format table
 
 lint: setup

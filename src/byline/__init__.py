@@ -1,13 +1,24 @@
 """byline keeps a writer's whole archive: recover, store, index and publish."""
 
-from byline.errors import BylineError, ParseError, PublishError, SourceError, StoreError
+from byline.api import Archive, ImportReport, Refused
+from byline.errors import (
+    BylineError,
+    NotFoundError,
+    ParseError,
+    PublishError,
+    SourceError,
+    StoreError,
+)
 from byline.model import Block, Outlet, Piece, Post, Provenance, Source
 from byline.recover import RecoveredPage, recover_text
 from byline.sources.text import read_archive_text
 
 __all__ = [
+    "Archive",
     "Block",
     "BylineError",
+    "ImportReport",
+    "NotFoundError",
     "Outlet",
     "ParseError",
     "Piece",
@@ -15,6 +26,7 @@ __all__ = [
     "Provenance",
     "PublishError",
     "RecoveredPage",
+    "Refused",
     "Source",
     "SourceError",
     "StoreError",

@@ -4,6 +4,7 @@
     ├── SourceError   a file cannot be read as any input byline knows
     ├── ParseError    a file was read but holds no archive byline can recover
     ├── StoreError    the database refused or is not a byline database
+    ├── NotFoundError the archive holds no such post, category, tag or outlet
     └── PublishError  a site or export could not be written
 
 Foreign exceptions are translated at the one boundary where they occur
@@ -25,6 +26,10 @@ class ParseError(BylineError):
 
 class StoreError(BylineError):
     """The database cannot be opened, migrated or written."""
+
+
+class NotFoundError(BylineError):
+    """A post, category, tag or outlet asked for by name is not in the archive."""
 
 
 class PublishError(BylineError):

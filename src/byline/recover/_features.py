@@ -31,6 +31,7 @@ MAX_TITLE_WORDS = 22  # longer lines read as running text, not titles
 MAX_TITLE_CHARS = 170
 MAX_BIO_WORDS = 70  # a biography is a line or two, never a long paragraph
 MAX_BYLINE_WORDS = 14
+MAX_STAMP_WORDS = 40  # a piped newspaper stamp: byline, paper, published, updated
 MAX_NAME_TOKENS = 4
 
 TERMINAL_STOP = re.compile(r"[.;,:…]['’\"”)\]]*$")
@@ -51,6 +52,16 @@ PAGE_TITLE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
         (r"^(?:Tag|Tags|Tag Archives?|Tagged|Topic|Topic Archives?)\s*:\s*(?P<name>.+)$", "tag"),
         (r"^(?:Author|Author Archives?|Posts by|All posts by)\s*:?\s*(?P<name>.+)$", "author"),
         (r"^(?:Monthly|Yearly|Daily) Archives?\s*:\s*(?P<name>.+)$", "date"),
+        (r"^Showing posts with label\s+(?P<name>.+?)\.?\s+Show all posts\.?$", "tag"),
+        (
+            r"^(?:Browsing|You are browsing the archive for|Posts in|Articles in)\s+"
+            r"(?:category\s*:?\s*)?(?P<name>.+?)\.?$",
+            "category",
+        ),
+        (
+            rf"^(?:Month|Year|Day|Archives? for)\s*:\s*(?P<name>(?:{MONTH_NAMES}|\d).*\d{{4}})$",
+            "date",
+        ),
         (r"^(?P<name>.+?)\s+Archives?$", "category"),
     )
 ]
@@ -77,6 +88,11 @@ FOOTER_PATTERNS = [
         r"^\d+\s*min(?:ute)?s?\s+(?:read|listen)$",
         r"^posted by\b.{0,80}$",
         r"^(?:read more|related|see also|more from|recommended)\s*:.{0,200}$",
+        r"^read the (?:full|whole|rest of the) (?:post|article|story|piece|interview)\b.{0,20}$",
+        r"^.{0,60}(?:»|→)$",
+        r"^subscribe\b.{0,150}$",
+        r"^already (?:a )?(?:paid )?(?:subscriber|member)\b.{0,40}$",
+        r"^the views (?:expressed )?(?:here |in this \w+ )?(?:are|is)\b.{0,60}\bown\b.{0,40}$",
     )
 ]
 
@@ -88,6 +104,9 @@ BYLINE_PATTERNS = [
         r"Text|Photos?|Edited by|Story by)\s*[:]?\s+\S.*$",
         r"^(?:PUBLISHED|UPDATED|Published|Updated|Last updated|First published)\s*:?\s+.*\d.*$",
         r"^(?:Essay|Chapter|Excerpt|Extract) from\s+\S.{0,80}$",
+        r"^(?i:guest post|a guest post|words|photos?|text|interview|illustrations?)"
+        r"\s+by\s+[A-Z].{0,60}$",
+        r"^[—–-]\s*\S.{0,40}(?:\d{4}|[A-Z]\.)$",  # a signature: "— Å.K., 29 March 2018"
     )
 ]
 
@@ -107,7 +126,8 @@ BIO_ROLE_WORDS = re.compile(
     r"economist|historian|reporter|student|candidate|adviser|advisor|consultant|member|"
     r"partner|manager|officer|ecologist|engineer|lawyer|doctor|physician|curator|"
     r"university|institute|school|centre|center|college|foundation|council|programme|"
-    r"program|think[- ]tank|based in)\b",
+    r"program|think[- ]tank|based in|principal|teaches|lives in|works (?:at|for|on)|"
+    r"writes (?:about|for|on|a)|member of)\b",
     re.I,
 )
 
@@ -130,14 +150,20 @@ IMAGE_LABEL = re.compile(
     re.I,
 )
 
-FOOTNOTE_START = re.compile(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}(?=\s*[“\"'‘A-Z]))")
+FOOTNOTE_START = re.compile(
+    r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?=\s*[“\"'‘A-Z])|\d{1,3}\.(?=\s+[A-Z]\.))"
+)
 CITATION_CUE = re.compile(
     r"(?:\b(?:19|20)\d{2}\b|[“\"‘']|\bet al\b|\bibid\b|\bsee\b|\bp{1,2}\.\s*\d|"
     r"\b[\w-]+\.(?:com|org|net|gov|edu|info|news|uz|kz|kg|tj|ru|cn|uk)\b|https?://)",
     re.I,
 )
 NUMBERED_HEADING = re.compile(r"^\d{1,2}\.\s+\S")
-BULLET = re.compile(r"^\s*(?:[•◦▪●·*]|[-–—](?=\s))\s*\S")
+BULLET = re.compile(
+    r"^\s*(?:[•◦▪●·*]|[-–—](?=\s)|\d{1,2}\)|\(?[a-h]\)|[a-h]\.(?=\s)|(?:i{1,3}|iv|v|vi{1,3}|ix|x)[.)](?=\s))\s*\S"
+)
+TABLE_ROW = re.compile(r"^[^|]+(?:\s\|\s[^|]*){2,}$")  # "District | 2000 | 2010"
+TABLE_OR_FIGURE = re.compile(r"^(?:Table|Figure|Fig\.|Chart|Map|Graph|Exhibit)\s*\d+[.:]\s+\S")
 
 
 @dataclass
@@ -220,13 +246,19 @@ def bio_name(clean: str) -> str | None:
     return match.group("name") or ""
 
 
+PIPED_STAMP = re.compile(r"^(?:[Bb]y\s|BY\s).{0,200}\|.*$|^.{0,200}\|.*(?i:published|updated)")
+NAME_LIST = re.compile(rf"^{NAME}(?:\s*(?:,|and|&)\s*{NAME})+$")
+
+
 def is_byline(clean: str, known_names: set[str]) -> bool:
+    if PIPED_STAMP.match(clean) and len(clean.split()) <= MAX_STAMP_WORDS:
+        return True  # "By NAME | Paper | Published: 12 May 2022 | Updated: ..."
     too_long = len(clean.split()) > MAX_BYLINE_WORDS
     if (too_long or clean.endswith(".")) and not clean.lower().startswith(("published", "updated")):
         return False
     if any(p.match(clean) for p in BYLINE_PATTERNS):
         return True
-    if clean in known_names:
+    if clean in known_names or NAME_LIST.match(clean):
         return True
     match = NAME_WITH_ROLE.match(clean)
     if match:
@@ -269,12 +301,14 @@ def classify(para: Para, known_names: set[str]) -> Kind:
         return "image"
     if bio_name(clean) is not None:
         return "bio"
-    if is_caption(clean):
+    if is_caption(clean) or TABLE_OR_FIGURE.match(clean):
         return "caption"
     if is_byline(clean, known_names):
         return "byline"
     if footnote_like(clean) and CITATION_CUE.search(clean):
         return "footnote"
+    if TABLE_ROW.match(clean) and not clean.lower().startswith(("by ", "posted")):
+        return "text"  # a table row: running content, never a title
     if is_title_like(clean):
         return "title"
     return "text"

@@ -16,7 +16,8 @@ WEAK = 1.0  # enough to extend a preface run backwards from a strong paragraph
 
 WORK = (
     r"(?:piece|column|op-?ed|article|essay|interview|chapter|paper|report|commentary|"
-    r"contribution|post|talk|lecture|review|story|feature|analysis|q&a|blog ?post|write-?up)"
+    r"contribution|post|talk|lecture|review|story|feature|analysis|q&a|blog ?post|write-?up|"
+    r"extract|excerpt|letter)"
 )
 
 CAP = r"(?:[A-Z][A-Za-z’'&.-]+|[A-Z]{2,})"  # a capitalised word, not the pronoun "I"
@@ -45,6 +46,23 @@ STRONG_CUES = [
         r"(?i:\bwith\s+(?:kind\s+)?(?:thanks|permission)\b)",
         r"(?i:\b(?:this|that)\s+(?:time|one)\s+(?:for|in|with|a|an|looking|on)\b)",
         r"(?i:\b(?:text|transcript|slides|recording)\s+of\s+(?:the|a|my)\s+(?:talk|lecture|speech)\b)",
+        r"(?i:\b(?:asked|invited|commissioned)\s+(?:me|us)\s+(?:for|to)\b)",
+        r"(?i:\b(?:I|we)\s+interviewed\b)",
+        r"(?i:\b(?:this|last|next|today)(?:’s|'s)?\s+(?:week(?:’s|'s)\s+)?(?:column|piece|op-?ed)\b)",
+        r"(?i:\b(?:an?|the|another|second|third)\s+(?:\w+\s+)?(?:extract|excerpt)\s+from\b)",
+        r"(?i:\breprinted\b|\breproduced\b|\beditor(?:’s|'s)\s+note\b)",
+    )
+]
+
+# Talk of revising a text continues a preface but does not start one: a
+# correction note says "I've corrected the post" in its own body.
+REVISION_CUES = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(?:has|have|was|were)\s+been\s+(?:lightly\s+|slightly\s+|since\s+)?"
+        r"(?:updated|edited|revised|corrected|shortened|expanded|abridged)\b",
+        r"\b(?:I|we)(?:\s+have|’ve|'ve)?\s+(?:updated|revised|corrected|added|cut|trimmed|"
+        r"shortened|expanded|restored)\b",
     )
 ]
 
@@ -61,5 +79,7 @@ def preface_score(clean: str) -> float:
     strong = sum(1 for cue in STRONG_CUES if cue.search(clean))
     if strong:
         return STRONG + 0.1 * (strong - 1)
+    if any(cue.search(clean) for cue in REVISION_CUES):
+        return WEAK
     weak = {m.group(0).lower() for m in WEAK_WORDS.finditer(clean)}
     return WEAK if len(weak) >= 2 else 0.5 * len(weak)

@@ -253,7 +253,8 @@ class _Walker:
             self.add(para, "standfirst")
             return i + 1
         if para.kind == "text":
-            if para.preface_score >= STRONG:
+            after_preface = bool(header) and header[-1][1] == "preface"
+            if para.preface_score >= STRONG or (after_preface and para.preface_score >= WEAK):
                 self.add(para, "preface")
                 return i + 1
             if nothing_yet and "preface" not in seen and self.is_standfirst(i, not header):

@@ -1,0 +1,208 @@
+"""What an archive store is, independent of the database behind it.
+
+Recovery, publishing and the CLI talk to :class:`Store` only; every SQL
+statement lives in a backend (``SQLiteStore`` today, PostgreSQL later).  The
+records here are what crosses that line: plain frozen data, no cursors.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import date
+from types import TracebackType
+from typing import Literal, Self
+
+from byline.model import Post, Source, Status, fold
+
+TermKind = Literal["category", "tag"]
+ArchiveBy = Literal["category", "tag", "outlet"]
+
+PUBLIC_STATUSES: tuple[Status, ...] = ("publish",)  # what a reader of the blog would see
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """One input page ready to be stored: where it came from and the posts on it."""
+
+    path: str
+    sha256: str
+    kind: str  # "archive-text"
+    posts: list[Post]
+    encoding: str | None = None
+    title: str | None = None  # the page's heading line, as written
+    title_line: int | None = None
+    archive_kind: str | None = None  # category | tag | author | date | archive
+    archive_name: str | None = None
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What storing one page did, post by post."""
+
+    path: str
+    sha256: str
+    new_source: bool
+    new: int = 0  # posts not seen before
+    merged: int = 0  # posts already stored that gained a page, a term, an outlet or a date
+    unchanged: int = 0  # posts already stored exactly as this page has them
+
+
+@dataclass(frozen=True)
+class PostSummary:
+    """A post as a listing shows it."""
+
+    id: int
+    title: str
+    headline: str | None
+    slug: str
+    outlet: str | None
+    published: date | None
+    status: Status
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredPost:
+    """A stored post with every block, term and source it has.
+
+    ``post.blocks`` are the post as one page showed it, and ``origin`` is that
+    page (the blocks' ``line`` numbers are its lines); ``post.sources`` lists
+    every page the post was found on.
+    """
+
+    id: int
+    post: Post
+    origin: Source | None = None
+
+
+@dataclass(frozen=True)
+class ArchiveKey:
+    """A resolved archive: what it lists and the name it is shown under."""
+
+    by: ArchiveBy
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result; ``score`` is BM25 relevance, higher is better."""
+
+    id: int
+    title: str
+    headline: str | None
+    outlet: str | None
+    published: date | None
+    status: Status
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    """How many rows of each kind a store holds."""
+
+    sources: int
+    posts: int
+    blocks: int
+    categories: int
+    tags: int
+    outlets: int
+    post_sources: int
+    post_terms: int
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The strings a search snippet puts around matched terms and cut text."""
+
+    open: str = "["
+    close: str = "]"
+    ellipsis: str = "…"
+
+
+DEFAULT_MARKS = Marks()
+DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+
+
+def term_key(name: str) -> str:
+    """The folded key a category or tag is known by: case, accents, dashes, spaces."""
+    return DASHES.sub("-", fold(name))
+
+
+def outlet_key(name: str) -> str:
+    """The folded key an outlet name or alias is known by; a leading "the" is dropped."""
+    return re.sub(r"^the\s+", "", term_key(name))
+
+
+class Store(ABC):
+    """An archive's storage: pages in, posts, archives and search results out.
+
+    A backend must make :meth:`save_page` one transaction (all of a page or
+    none of it) and must make saving the same page twice change nothing.
+    """
+
+    @abstractmethod
+    def save_page(self, page: SourcePage) -> PageResult:
+        """Store a page and its posts in one transaction, merging posts seen before."""
+
+    @abstractmethod
+    def counts(self) -> StoreCounts:
+        """How many rows of each kind the store holds."""
+
+    @abstractmethod
+    def post_summaries(
+        self, include_all: bool = False, limit: int | None = None, offset: int = 0
+    ) -> list[PostSummary]:
+        """Posts newest first (undated ones last, in import order).
+
+        Only published posts unless ``include_all``.
+        """
+
+    @abstractmethod
+    def resolve_archive(self, by: ArchiveBy, name: str) -> ArchiveKey | None:
+        """The category, tag or outlet a name means (folded; outlets through aliases)."""
+
+    @abstractmethod
+    def names(self, by: ArchiveBy) -> list[str]:
+        """Every category, tag or outlet name the store holds, alphabetically."""
+
+    @abstractmethod
+    def archive_posts(self, key: ArchiveKey, include_all: bool = False) -> list[StoredPost]:
+        """Every post in an archive, in the order of the page that filed it there.
+
+        Each post carries the blocks of that page; an outlet archive shows
+        each post as the page it was first found on showed it.
+        """
+
+    @abstractmethod
+    def get_post(self, post_id: int) -> StoredPost | None:
+        """One post by id, with all it has."""
+
+    @abstractmethod
+    def search(
+        self,
+        query: str,
+        include_all: bool = False,
+        limit: int | None = None,
+        marks: Marks = DEFAULT_MARKS,
+    ) -> list[SearchHit]:
+        """Posts matching every word of ``query``, best first; any string is a valid query."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection; the store may be opened again later."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,114 @@
+"""Versioned schema for the SQLite store: numbered SQL files, applied in order.
+
+``migrations/NNNN_name.sql`` takes a database from version NNNN-1 to NNNN; the
+version lives in ``PRAGMA user_version`` and byline's mark in
+``PRAGMA application_id``, so a database made by something else is refused
+rather than altered.  Each migration runs in its own transaction, statement by
+statement (``executescript`` would commit half-way), and re-reads the version
+once it holds the write lock, so two processes opening a new file at once do
+not both apply it.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from byline.errors import StoreError
+
+APPLICATION_ID = 0x42594C4E  # "BYLN": marks a SQLite file as a byline archive
+MIGRATION_FILE = re.compile(r"^(?P<version>\d{4})_[a-z0-9_]+\.sql$")
+SQL_COMMENT = re.compile(r"--[^\n]*")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    def statements(self) -> list[str]:
+        """The file split into complete statements (triggers keep their inner ``;``)."""
+        found: list[str] = []
+        buffer = ""
+        for line in self.sql.splitlines(keepends=True):
+            buffer += line
+            if sqlite3.complete_statement(buffer):
+                found.append(buffer.strip())
+                buffer = ""
+        if SQL_COMMENT.sub("", buffer).strip():
+            raise StoreError(f"migration {self.name} ends with an incomplete statement")
+        return found
+
+
+@lru_cache(maxsize=1)
+def migrations() -> tuple[Migration, ...]:
+    """Every migration shipped with byline, by version; versions must run 1, 2, 3 ..."""
+    folder = resources.files("byline.store").joinpath("migrations")
+    found: list[Migration] = []
+    for entry in folder.iterdir():
+        match = MIGRATION_FILE.match(entry.name)
+        if match:
+            found.append(
+                Migration(int(match.group("version")), entry.name, entry.read_text("utf-8"))
+            )
+    found.sort(key=lambda m: m.version)
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        raise StoreError("byline's schema migrations are not numbered 0001, 0002, ...")
+    return tuple(found)
+
+
+def latest_version() -> int:
+    return migrations()[-1].version
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def check_ours(conn: sqlite3.Connection, path: str) -> None:
+    """Refuse a SQLite file that some other program made, or a newer byline."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = schema_version(conn)
+    if app_id != APPLICATION_ID:
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if app_id or version or has_tables:
+            raise StoreError(f"{path}: not a byline archive database")
+    if version > latest_version():
+        raise StoreError(
+            f"{path}: made by a newer byline (schema {version}, this one knows "
+            f"{latest_version()}); upgrade byline"
+        )
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> int:
+    """Bring the schema up to date; returns how many migrations ran.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``) so that the
+    transactions here are the only ones.
+    """
+    check_ours(conn, path)
+    ran = 0
+    for migration in migrations():
+        if migration.version <= schema_version(conn):
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if migration.version <= schema_version(conn):  # another process got here first
+                conn.execute("ROLLBACK")
+                continue
+            for statement in migration.statements():
+                conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"{path}: schema migration {migration.name} failed: {exc}") from exc
+        ran += 1
+    return ran
