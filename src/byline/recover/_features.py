@@ -246,6 +246,7 @@ def bio_name(clean: str) -> str | None:
     return match.group("name") or ""
 
 
+SIGNATURE = re.compile(r"^[—–-]\s*\S.{0,40}\b(?:19|20)\d{2}$")  # "— Å.K., 29 March 2018"
 PIPED_STAMP = re.compile(r"^(?:[Bb]y\s|BY\s).{0,200}\|.*$|^.{0,200}\|.*(?i:published|updated)")
 NAME_LIST = re.compile(rf"^{NAME}(?:\s*(?:,|and|&)\s*{NAME})+$")
 
@@ -285,7 +286,9 @@ def is_title_like(clean: str) -> bool:
 
 
 def footnote_like(clean: str) -> bool:
-    return bool(FOOTNOTE_START.match(clean)) and not NUMBERED_HEADING.match(clean)
+    if NUMBERED_HEADING.match(clean) and is_title_like(clean):
+        return False  # "1. Energy passed through faster": a numbered heading
+    return bool(FOOTNOTE_START.match(clean))
 
 
 def classify(para: Para, known_names: set[str]) -> Kind:
@@ -295,6 +298,8 @@ def classify(para: Para, known_names: set[str]) -> Kind:
         return "footer"
     if is_date_line(clean):
         return "date"
+    if SIGNATURE.match(clean):
+        return "byline"
     if BULLET.match(clean):
         return "bullet"
     if is_image(clean):
@@ -312,6 +317,49 @@ def classify(para: Para, known_names: set[str]) -> Kind:
     if is_title_like(clean):
         return "title"
     return "text"
+
+
+MIN_LIST_RUN = 3  # adjacent title-like lines that make a list, not a headline cluster
+
+
+def refine_in_context(paras: list[Para]) -> None:
+    """Second looks that need neighbours: author names, list runs, lone end notes."""
+    counts: dict[str, int] = {}
+    for para in paras:
+        counts[para.clean] = counts.get(para.clean, 0) + 1
+    for n, para in enumerate(paras):
+        nxt = paras[n + 1] if n + 1 < len(paras) else None
+        if para.kind == "title" and BARE_NAME.match(para.clean):
+            stamped = nxt is not None and nxt.kind in ("date", "byline", "footer")
+            under_title = n > 0 and not para.blank_before and paras[n - 1].kind == "title"
+            if stamped or under_title or counts[para.clean] > 1:
+                para.kind = "byline"  # an author's name above a date, or on every post
+    for run in _adjacent_runs(paras):
+        titles = [p for p in run if p.kind == "title"]
+        numbered = [p for p in run if re.match(r"^\d{1,2}[.)]\s", p.clean)]
+        alike = len({_opening_shape(p.clean) for p in titles}) == 1
+        if (len(titles) >= MIN_LIST_RUN and alike) or len(numbered) >= 2:
+            for para in run:
+                if para.kind == "title":
+                    para.kind = "bullet"
+
+
+def _opening_shape(text: str) -> str:
+    """The shape of a line's first two words: "Sat 8 Oct" and "Tue 13 Dec" share "Aa 9"."""
+    words = " ".join(text.split()[:2])
+    shape = re.sub(r"[A-Z]+", "A", re.sub(r"[a-z]+", "a", re.sub(r"\d+", "9", words)))
+    return re.sub(r"(.)\1+", r"\1", shape)
+
+
+def _adjacent_runs(paras: list[Para]) -> list[list[Para]]:
+    """Groups of lines with no blank line between them."""
+    runs: list[list[Para]] = []
+    for para in paras:
+        if runs and not para.blank_before and runs[-1][-1].line == para.line - 1:
+            runs[-1].append(para)
+        else:
+            runs.append([para])
+    return [run for run in runs if len(run) > 1]
 
 
 def collect_names(paras: list[Para]) -> set[str]:

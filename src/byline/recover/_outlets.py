@@ -39,9 +39,11 @@ CUE_PATTERNS = [
         rf"{LEAD}{CAP_RUN}",
         rf"(?i:\bcross-?posted\s+(?:from|at|on|with)\s+){LEAD}{CAP_RUN}",
         rf"(?i:\bre-?post(?:ed|ing)?\s+(?:from|with)\s+){LEAD}{CAP_RUN}",
-        rf"(?i:\b{WORK},?\s+(?:(?:is|was|went|ran|written|done)\s+)?(?:for|in|with|at|on)\s+){LEAD}"
+        rf"(?i:\b{WORK},?\s+(?:(?:is|was|went|ran|written|done)\s+)?(?:for|in|with|at)\s+){LEAD}"
         rf"{CAP_RUN}",
-        rf"(?i:\b(?:wrote|written|writing|did)\s+(?:(?:this|it|one)\s+)?for\s+){LEAD}{CAP_RUN}",
+        rf"(?i:\b(?:wrote|written|writing|did)\s+(?:(?:this|it|one)\s+)?(?:for|to)\s+){LEAD}{CAP_RUN}",
+        rf"(?i:\b(?:reprinted|reproduced|adapted)\s+(?:\w+\s+){{0,3}}from\s+){LEAD}{CAP_RUN}",
+        rf"(?i:\beditors?\s+(?:of|at)\s+){LEAD}{CAP_RUN}",
         rf"(?i:\b(?:spoke|talked|speaking|talking)\s+(?:to|with)\s+){LEAD}{CAP_RUN}",
         rf"(?i:\bquestions\s+from\s+){LEAD}{CAP_RUN}",
         rf"(?i:\b(?:website|site|magazine|newspaper|journal|outlet|platform|blog)\s+called\s+)"
@@ -49,9 +51,12 @@ CUE_PATTERNS = [
         rf"(?i:\b(?:time|one)\s+(?:\w+\s+)?for\s+){LEAD}{CAP_RUN}",
         rf"(?i:\bpart\s+of\s+){LEAD}{CAP_RUN}(?i:\s+(?:publication|report|series|volume))",
         rf"^(?i:from|via)\s+{LEAD}{CAP_RUN}\.",
-        rf"{CAP_RUN}[’']s\s+(?i:opinion|comment|op-ed|website|site|pages|blog)",
+        rf"(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,5}})[’']s\s+"
+        r"(?i:opinion|comment|op-ed|website|site|pages|blog|arts|books|culture)",
+        rf"(?i:\b(?:extract|excerpt|chapter|section)s?\s+from\s+(?:the\s+)?(?:same\s+)?){CAP_RUN}",
     )
 ]
+PIPED_STAMP_PART = re.compile(r"\s*\|\s*")
 BYLINE_OUTLET = re.compile(
     rf"^[A-Z][\w’'.\-]+(?:\s+[A-Z][\w’'.\-]+){{1,3}},\s+{CAP_RUN},\s+.*\d{{4}}\s*$"
 )
@@ -117,6 +122,11 @@ def infer_outlet(post: Post) -> Outlet | None:
         match = BYLINE_OUTLET.match(clean)
         if match:
             return _as_outlet(match.group("name"))
+        if clean.lower().startswith("by ") and "|" in clean:
+            # "By NAME | Paper | Published: 12 May 2022": the paper is the second field
+            fields = PIPED_STAMP_PART.split(clean)
+            if len(fields) > 2 and re.match(CAP_RUN + "$", fields[1]):
+                return _as_outlet(fields[1])
     return None
 
 
@@ -133,8 +143,17 @@ def outlet_in_text(text: str) -> Outlet | None:
     return found[0] if found else _first_known(_capital_runs(clean))
 
 
+DATE_TAIL = re.compile(
+    r"\s+(?:on|in)\s+(?:\d|January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday).*$"
+)
+
+
 def _as_outlet(raw: str) -> Outlet | None:
-    name = TRAILING_GENERIC.sub("", raw.strip(" .,;:’'")).strip()
+    name = DATE_TAIL.sub("", raw)
+    if not name[:1].isalpha():
+        return None  # "12 September 2019" is a date, not a publication
+    name = TRAILING_GENERIC.sub("", name.strip(" .,;:’'")).strip()
     name = re.sub(r"[’']s$", "", name)
     if not name or fold(name) in NOT_OUTLETS or len(name) < 2:
         return None

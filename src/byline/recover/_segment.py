@@ -42,6 +42,7 @@ from byline.recover._features import (
     footnote_like,
     make_paras,
     page_title,
+    refine_in_context,
 )
 from byline.recover._outlets import infer_outlet, outlet_from_name
 from byline.recover._page import ArchiveKind, RecoveredPage
@@ -70,6 +71,7 @@ MAX_PREFACE_RUN = 4  # paragraphs a preface may span before its headline
 MAX_LEAD_IN = 6  # paragraphs scanned ahead for the headline a preface introduces
 MAX_STANDFIRST_WORDS = 50
 MAX_SHORT_STANDFIRST_WORDS = 35  # a dek followed by a heading is one short sentence
+MAX_TERSE_WORDS = 25  # ... or two very short ones
 HEADLINE_EVIDENCE = 2  # evidence needed to read a title-like line mid-body as a headline
 MIN_QUESTIONS = 3  # question lines that make a post an interview
 MIN_QUESTION_SHARE = 0.2  # ... and the share of its body lines they must be
@@ -103,13 +105,23 @@ def segment_page(text: str, path: str = "<text>", sha256: str = "") -> Recovered
             for position, para in enumerate(paras):
                 para.index = position
     names = collect_names(paras)
+    masthead: list[Para] = []
     for para in paras:
         para.kind = classify(para, names)
+    refine_in_context(paras)
+    for para in paras:
         para.preface_score = preface_score(para.clean) if para.kind == "text" else 0.0
-    walker = _Walker(paras, date_position(paras))
+    dates = date_position(paras)
+    if title_para is None and dates == "above":
+        masthead = _masthead(paras)
+        paras = paras[len(masthead) :]
+        for position, para in enumerate(paras):
+            para.index = position
+    walker = _Walker(paras, dates)
     raw_posts = [p for p in walker.run() if p.items]
     posts = [_finish_post(p, kind, name) for p in raw_posts]
-    page_blocks = [Block("page_title", title_para.text, title_para.line)] if title_para else []
+    heading = [title_para] if title_para else masthead
+    page_blocks = [Block("page_title", p.text, p.line) for p in heading]
     return RecoveredPage(
         path=path,
         sha256=sha256,
@@ -119,6 +131,19 @@ def segment_page(text: str, path: str = "<text>", sha256: str = "") -> Recovered
         posts=posts,
         page_blocks=page_blocks,
     )
+
+
+MAX_MASTHEAD_LINES = 2  # a blog's name and its tagline
+
+
+def _masthead(paras: list[Para]) -> list[Para]:
+    """On a page whose posts open with a date, title lines before the first date are the
+    blog's own name and tagline, not a post."""
+    for n, para in enumerate(paras[: MAX_MASTHEAD_LINES + 1]):
+        if para.kind == "date":
+            head = paras[:n]
+            return head if all(p.kind in ("title", "text") and p.words <= 20 for p in head) else []
+    return []
 
 
 def date_position(paras: list[Para]) -> DatePosition:
@@ -248,8 +273,7 @@ class _Walker:
             self.add(para, KIND_ROLE[para.kind])
             return i + 1
         nothing_yet = not seen & {"caption", "bio", "body", "image", "heading"}
-        first_title = nothing_yet and not seen & {"standfirst", "preface"}
-        if para.kind == "title" and not para.is_question and first_title:
+        if para.kind == "title" and nothing_yet and self.is_title_standfirst(i, seen):
             self.add(para, "standfirst")
             return i + 1
         if para.kind == "text":
@@ -286,8 +310,16 @@ class _Walker:
             if _is_terminal_footer(para):
                 self.state = "end"
             return i + 1
+        if para.kind == "text" and para.preface_score >= STRONG and self.is_end_note(i):
+            self.add(para, "preface")  # "This article was originally published on ..."
+            return i + 1
         self.add(para, KIND_ROLE[para.kind])
         return i + 1
+
+    def is_end_note(self, i: int) -> bool:
+        """A re-publishing note after the body, with only footers or the page end after it."""
+        nxt = self.paras[i + 1] if i + 1 < len(self.paras) else None
+        return nxt is None or (nxt.kind == "footer" and _is_terminal_footer(nxt))
 
     def closes_post(self, i: int) -> bool:
         """Whether a footnote or bio line at ``i`` ends the piece rather than sits inside it.
@@ -359,13 +391,15 @@ class _Walker:
                 and not nxt.is_question
                 and len(after) > 1
                 and after[1].kind in HEADER_KINDS
-                and not (nxt.kind == "text" and nxt.words > MAX_STANDFIRST_WORDS)
+                and (nxt.kind == "title" or _is_short_dek(nxt))
             ):
                 evidence += 2
         if self.preface_start(i) < i:
             evidence += 2
         if para.is_question:
             evidence -= 1
+        if SECTION_NUMBER.match(para.clean) or _sentences(para.clean) > 1:
+            evidence -= 2  # "2.1 Methods" and two-sentence lines are inside a piece
         return evidence
 
     def preface_start(self, i: int) -> int:
@@ -406,6 +440,19 @@ class _Walker:
         del items[cut:]
         return [(p, "preface" if p.kind == "text" else KIND_ROLE[p.kind]) for p, _ in moved]
 
+    def is_title_standfirst(self, i: int, seen: set[Role]) -> bool:
+        """A title-like line under the headline is its dek, not a first section heading.
+
+        After a preface it is a dek only when more header material follows it.
+        """
+        para = self.paras[i]
+        if para.is_question or para.clean.isupper() or "standfirst" in seen:
+            return False
+        if "preface" not in seen:
+            return True
+        nxt = self.paras[i + 1] if i + 1 < len(self.paras) else None
+        return nxt is not None and nxt.kind in DEK_FOLLOWERS
+
     def is_standfirst(self, i: int, right_after_headline: bool) -> bool:
         """A dek: right under the headline, or one short sentence under the byline,
         followed by more header material rather than by running text."""
@@ -413,10 +460,19 @@ class _Walker:
         nxt = self.paras[i + 1] if i + 1 < len(self.paras) else None
         if nxt is None or para.words > MAX_STANDFIRST_WORDS:
             return False
-        short = para.words <= MAX_SHORT_STANDFIRST_WORDS and _sentences(para.clean) == 1
+        short = para.words <= MAX_TERSE_WORDS or (
+            para.words <= MAX_SHORT_STANDFIRST_WORDS and _sentences(para.clean) == 1
+        )
         if nxt.kind in DEK_FOLLOWERS and not (nxt.kind == "date" and self.dates == "above"):
             return right_after_headline or short
         return nxt.kind == "title" and short
+
+
+SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s|^\d{1,2}\.?\s+[A-Z]")
+
+
+def _is_short_dek(para: Para) -> bool:
+    return para.words <= MAX_SHORT_STANDFIRST_WORDS and _sentences(para.clean) == 1
 
 
 def _is_body_text(item: tuple[Para, Role]) -> bool:
@@ -427,9 +483,16 @@ def _sentences(text: str) -> int:
     return 1 + len(re.findall(r"[.!?][’”\"')]*\s+[A-Z“‘\"']", text))
 
 
+READING_TIME = re.compile(r"^\d+\s*MIN(?:UTE)?S?\s+(?:READ|LISTEN)$")
+
+
 def _is_terminal_footer(para: Para) -> bool:
-    """Footers that close a post, unlike "COMMENTS: 44" under a newspaper headline."""
-    return not para.clean.upper().startswith(("COMMENTS", "UPDATED", "PUBLISHED"))
+    """Footers that close a post, unlike "COMMENTS: 44" under a newspaper headline or a
+    "Read more: ..." link in the middle of a piece."""
+    upper = para.clean.upper()
+    if upper.startswith(("COMMENTS", "UPDATED", "PUBLISHED")) or READING_TIME.match(upper):
+        return False
+    return not re.match(r"^(?:READ MORE|RELATED|SEE ALSO|MORE FROM|RECOMMENDED)\s*:\s*\S", upper)
 
 
 # -- per-post tidying ------------------------------------------------------------------
