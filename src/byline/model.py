@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 Role = Literal[
     "page_title",
@@ -32,19 +32,7 @@ Role = Literal[
     "footnote",
 ]
 
-ROLES: tuple[Role, ...] = (
-    "page_title",
-    "preface",
-    "headline",
-    "standfirst",
-    "caption",
-    "image",
-    "meta",
-    "bio",
-    "heading",
-    "body",
-    "footnote",
-)
+ROLES: tuple[Role, ...] = get_args(Role)
 
 Status = Literal["publish", "future", "draft", "pending", "private"]
 

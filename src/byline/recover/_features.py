@@ -186,6 +186,11 @@ class Para:
         return self.clean.rstrip("’'\"”)").endswith("?")
 
 
+def sentences(text: str) -> int:
+    """How many sentences a paragraph has, counting stops followed by a capital."""
+    return 1 + len(re.findall(r"[.!?][’”\"')]*\s+[A-Z“‘\"']", text))
+
+
 def make_paras(lines: list[str]) -> list[Para]:
     paras: list[Para] = []
     for number, raw in enumerate(lines, start=1):

@@ -18,7 +18,7 @@ The method, in the order the code runs it:
    paragraphs just before a headline that talk about re-publishing; when a
    headline is found mid-body the run is moved from the previous post to the
    new one.
-4. **Tidy each post** (``_finish_post``): interviews (several question lines
+4. **Tidy each post** (``_tidy.finish_post``): interviews (several question lines
    alternating with answers) get their questions as headings; a line repeated
    in another case, or a caption repeated as alt text, takes the role of the
    line it repeats; a line that continues the previous one without a blank
@@ -29,11 +29,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Literal
 
-from byline.model import Block, Post, Role, fold
-from byline.recover._dates import first_day
+from byline.model import Block, Role
 from byline.recover._features import (
     Kind,
     Para,
@@ -43,10 +41,11 @@ from byline.recover._features import (
     make_paras,
     page_title,
     refine_in_context,
+    sentences,
 )
-from byline.recover._outlets import infer_outlet, outlet_from_name
 from byline.recover._page import ArchiveKind, RecoveredPage
 from byline.recover._preface import STRONG, WEAK, preface_score
+from byline.recover._tidy import finish_post
 
 State = Literal["start", "pre", "header", "body", "end"]
 DatePosition = Literal["above", "below"]
@@ -73,11 +72,6 @@ MAX_STANDFIRST_WORDS = 50
 MAX_SHORT_STANDFIRST_WORDS = 35  # a dek followed by a heading is one short sentence
 MAX_TERSE_WORDS = 25  # ... or two very short ones
 HEADLINE_EVIDENCE = 2  # evidence needed to read a title-like line mid-body as a headline
-MIN_QUESTIONS = 3  # question lines that make a post an interview
-MIN_QUESTION_SHARE = 0.2  # ... and the share of its body lines they must be
-INTERVIEW_CUE = ("interview", "q&a", "questions", "asked", "spoke to", "talked to")
-MIN_CAPTION_OVERLAP = 0.4  # share of words two renderings of one caption have in common
-MIN_REPEAT_CHARS = 40  # shorter lines repeat by chance, not by rendering artefact
 
 
 @dataclass
@@ -119,7 +113,7 @@ def segment_page(text: str, path: str = "<text>", sha256: str = "") -> Recovered
             para.index = position
     walker = _Walker(paras, dates)
     raw_posts = [p for p in walker.run() if p.items]
-    posts = [_finish_post(p, kind, name) for p in raw_posts]
+    posts = [finish_post(p.items, kind, name) for p in raw_posts]
     heading = [title_para] if title_para else masthead
     page_blocks = [Block("page_title", p.text, p.line) for p in heading]
     return RecoveredPage(
@@ -398,7 +392,7 @@ class _Walker:
             evidence += 2
         if para.is_question:
             evidence -= 1
-        if SECTION_NUMBER.match(para.clean) or _sentences(para.clean) > 1:
+        if SECTION_NUMBER.match(para.clean) or sentences(para.clean) > 1:
             evidence -= 2  # "2.1 Methods" and two-sentence lines are inside a piece
         return evidence
 
@@ -461,7 +455,7 @@ class _Walker:
         if nxt is None or para.words > MAX_STANDFIRST_WORDS:
             return False
         short = para.words <= MAX_TERSE_WORDS or (
-            para.words <= MAX_SHORT_STANDFIRST_WORDS and _sentences(para.clean) == 1
+            para.words <= MAX_SHORT_STANDFIRST_WORDS and sentences(para.clean) == 1
         )
         if nxt.kind in DEK_FOLLOWERS and not (nxt.kind == "date" and self.dates == "above"):
             return right_after_headline or short
@@ -472,15 +466,11 @@ SECTION_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s|^\d{1,2}\.?\s+[A-Z]")
 
 
 def _is_short_dek(para: Para) -> bool:
-    return para.words <= MAX_SHORT_STANDFIRST_WORDS and _sentences(para.clean) == 1
+    return para.words <= MAX_SHORT_STANDFIRST_WORDS and sentences(para.clean) == 1
 
 
 def _is_body_text(item: tuple[Para, Role]) -> bool:
     return item[0].kind == "text" and item[1] == "body"
-
-
-def _sentences(text: str) -> int:
-    return 1 + len(re.findall(r"[.!?][’”\"')]*\s+[A-Z“‘\"']", text))
 
 
 READING_TIME = re.compile(r"^\d+\s*MIN(?:UTE)?S?\s+(?:READ|LISTEN)$")
@@ -493,110 +483,3 @@ def _is_terminal_footer(para: Para) -> bool:
     if upper.startswith(("COMMENTS", "UPDATED", "PUBLISHED")) or READING_TIME.match(upper):
         return False
     return not re.match(r"^(?:READ MORE|RELATED|SEE ALSO|MORE FROM|RECOMMENDED)\s*:\s*\S", upper)
-
-
-# -- per-post tidying ------------------------------------------------------------------
-
-
-def _finish_post(raw: _Post, kind: ArchiveKind | None, name: str | None) -> Post:
-    items = list(raw.items)
-    _mark_interview(items)
-    _mark_repeats(items)
-    _mark_continuations(items)
-    _mark_footnote_runs(items)
-    blocks = [Block(role, para.text, para.line) for para, role in items]
-    post = Post(blocks=blocks)
-    if kind == "category" and name:
-        post.categories.append(name)
-    elif kind == "tag" and name:
-        post.tags.append(name)
-    post.outlet = infer_outlet(post) or (outlet_from_name(name) if kind == "category" else None)
-    post.published = published_date(items)
-    return post
-
-
-def _mark_interview(items: list[tuple[Para, Role]]) -> None:
-    body = [n for n, (_, role) in enumerate(items) if role in ("body", "heading")]
-    questions = [n for n in body if items[n][0].is_question]
-    intro = " ".join(p.clean.lower() for p, r in items if r in ("preface", "headline", "meta"))
-    many = len(questions) >= max(MIN_QUESTIONS, MIN_QUESTION_SHARE * len(body))
-    cued = len(questions) >= 2 and any(cue in intro for cue in INTERVIEW_CUE)
-    interview = many or cued
-    for n in questions:
-        para, role = items[n]
-        if interview and n + 1 < len(items) and items[n + 1][1] == "body":
-            items[n] = (para, "heading")
-        elif not interview and role == "heading" and _sentences(para.clean) > 1:
-            items[n] = (para, "body")  # a rhetorical question paragraph, not a section title
-
-
-def _mark_repeats(items: list[tuple[Para, Role]]) -> None:
-    for n, (para, role) in enumerate(items):
-        for m in (n - 1, n + 1):
-            if not 0 <= m < len(items):
-                continue
-            other, other_role = items[m]
-            if other_role == "caption" and role != "caption" and _same_opening(para, other):
-                items[n] = (para, "caption")
-                break
-            if len(para.clean) >= MIN_REPEAT_CHARS and _is_case_copy(para, other):
-                items[n] = (para, other_role)
-                break
-
-
-def _same_opening(a: Para, b: Para, words: int = 2) -> bool:
-    """Two captions of one photo: the same opening words and mostly the same words."""
-    wa, wb = fold(a.clean).split(), fold(b.clean).split()
-    if len(wa) < words or wa[:words] != wb[:words]:
-        return False
-    overlap = len(set(wa) & set(wb)) / len(set(wa) | set(wb))
-    return overlap >= MIN_CAPTION_OVERLAP
-
-
-def _is_case_copy(copy: Para, original: Para) -> bool:
-    """``copy`` repeats ``original`` in Title Case (a rendering artefact)."""
-    a, b = fold(copy.clean), fold(original.clean)
-    if a != b and not (a.startswith(b[:80]) and b.startswith(a[:80])):
-        return False
-    capitalised = sum(1 for w in copy.clean.split() if w[:1].isupper())
-    return capitalised > 0.8 * copy.words and copy.clean != original.clean
-
-
-def _mark_continuations(items: list[tuple[Para, Role]]) -> None:
-    for n in range(1, len(items)):
-        para, _ = items[n]
-        prev, prev_role = items[n - 1]
-        first = para.clean[:1]
-        runs_on = not para.blank_before and prev.line == para.line - 1
-        if para.kind in ("text", "title") and runs_on and (first.islower() or first == "("):
-            items[n] = (para, prev_role)
-
-
-def _mark_footnote_runs(items: list[tuple[Para, Role]]) -> None:
-    """Numbered lines beside a footnote are footnotes too, even without a citation."""
-    for n, (para, role) in enumerate(items):
-        if role == "footnote":
-            continue
-        neighbours = [items[m][1] for m in (n - 1, n + 1) if 0 <= m < len(items)]
-        if "footnote" in neighbours and footnote_like(para.clean) and role == "body":
-            items[n] = (para, "footnote")
-
-
-def published_date(items: list[tuple[Para, Role]]) -> date | None:
-    """The piece's own date where the page states it.
-
-    The order of trust: a date in the preface ("first ran in X on 2 March
-    2023"), a byline or "PUBLISHED :" stamp, a date line in the header, then
-    the blog's own "Posted on" footer.  Month-only dates give none.
-    """
-    prefaces = [p for p, role in items if role == "preface"]
-    metas = [p for p, role in items if role == "meta"]
-    stamped = [p for p in metas if p.kind == "byline" or p.clean.upper().startswith("PUBLISHED")]
-    dated = [p for p in metas if p.kind == "date"]
-    footers = [p for p in metas if p.kind == "footer"]
-    for group in (prefaces, stamped, dated, footers):
-        for para in group:
-            day = first_day(para.clean)
-            if day is not None:
-                return day
-    return None

@@ -1,0 +1,132 @@
+"""Step 4 of recovery: tidy each post once the walk has found it, then read its facts.
+
+- *Interviews*: several question lines alternating with answers make the
+  questions headings; elsewhere a rhetorical question paragraph is body.
+- *Repeats*: a line repeated in Title Case, or a caption repeated as alt text,
+  takes the role of the line it repeats.
+- *Run-ons*: a line continuing the previous one without a blank line takes its role.
+- *Footnote runs*: numbered lines beside footnotes are footnotes.
+- *Facts*: the outlet (``_outlets``) and the piece's own publication date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from byline.model import Block, Post, Role, fold
+from byline.recover._dates import first_day
+from byline.recover._features import Para, footnote_like, sentences
+from byline.recover._outlets import infer_outlet, outlet_from_name
+from byline.recover._page import ArchiveKind
+
+Item = tuple[Para, Role]
+
+MIN_QUESTIONS = 3  # question lines that make a post an interview
+MIN_QUESTION_SHARE = 0.2  # ... and the share of its body lines they must be
+INTERVIEW_CUE = ("interview", "q&a", "questions", "asked", "spoke to", "talked to")
+MIN_CAPTION_OVERLAP = 0.4  # share of words two renderings of one caption have in common
+MIN_REPEAT_CHARS = 40  # shorter lines repeat by chance, not by rendering artefact
+
+
+def finish_post(items: list[Item], kind: ArchiveKind | None, name: str | None) -> Post:
+    items = list(items)
+    _mark_interview(items)
+    _mark_repeats(items)
+    _mark_continuations(items)
+    _mark_footnote_runs(items)
+    blocks = [Block(role, para.text, para.line) for para, role in items]
+    post = Post(blocks=blocks)
+    if kind == "category" and name:
+        post.categories.append(name)
+    elif kind == "tag" and name:
+        post.tags.append(name)
+    post.outlet = infer_outlet(post) or (outlet_from_name(name) if kind == "category" else None)
+    post.published = published_date(items)
+    return post
+
+
+def _mark_interview(items: list[Item]) -> None:
+    body = [n for n, (_, role) in enumerate(items) if role in ("body", "heading")]
+    questions = [n for n in body if items[n][0].is_question]
+    intro = " ".join(p.clean.lower() for p, r in items if r in ("preface", "headline", "meta"))
+    many = len(questions) >= max(MIN_QUESTIONS, MIN_QUESTION_SHARE * len(body))
+    cued = len(questions) >= 2 and any(cue in intro for cue in INTERVIEW_CUE)
+    interview = many or cued
+    for n in questions:
+        para, role = items[n]
+        if interview and n + 1 < len(items) and items[n + 1][1] == "body":
+            items[n] = (para, "heading")
+        elif not interview and role == "heading" and sentences(para.clean) > 1:
+            items[n] = (para, "body")  # a rhetorical question paragraph, not a section title
+
+
+def _mark_repeats(items: list[Item]) -> None:
+    for n, (para, role) in enumerate(items):
+        for m in (n - 1, n + 1):
+            if not 0 <= m < len(items):
+                continue
+            other, other_role = items[m]
+            if other_role == "caption" and role != "caption" and _same_opening(para, other):
+                items[n] = (para, "caption")
+                break
+            if len(para.clean) >= MIN_REPEAT_CHARS and _is_case_copy(para, other):
+                items[n] = (para, other_role)
+                break
+
+
+def _same_opening(a: Para, b: Para, words: int = 2) -> bool:
+    """Two captions of one photo: the same opening words and mostly the same words."""
+    wa, wb = fold(a.clean).split(), fold(b.clean).split()
+    if len(wa) < words or wa[:words] != wb[:words]:
+        return False
+    overlap = len(set(wa) & set(wb)) / len(set(wa) | set(wb))
+    return overlap >= MIN_CAPTION_OVERLAP
+
+
+def _is_case_copy(copy: Para, original: Para) -> bool:
+    """``copy`` repeats ``original`` in Title Case (a rendering artefact)."""
+    a, b = fold(copy.clean), fold(original.clean)
+    if a != b and not (a.startswith(b[:80]) and b.startswith(a[:80])):
+        return False
+    capitalised = sum(1 for w in copy.clean.split() if w[:1].isupper())
+    return capitalised > 0.8 * copy.words and copy.clean != original.clean
+
+
+def _mark_continuations(items: list[Item]) -> None:
+    for n in range(1, len(items)):
+        para, _ = items[n]
+        prev, prev_role = items[n - 1]
+        first = para.clean[:1]
+        runs_on = not para.blank_before and prev.line == para.line - 1
+        if para.kind in ("text", "title") and runs_on and (first.islower() or first == "("):
+            items[n] = (para, prev_role)
+
+
+def _mark_footnote_runs(items: list[Item]) -> None:
+    """Numbered lines beside a footnote are footnotes too, even without a citation."""
+    for n, (para, role) in enumerate(items):
+        if role == "footnote":
+            continue
+        neighbours = [items[m][1] for m in (n - 1, n + 1) if 0 <= m < len(items)]
+        if "footnote" in neighbours and footnote_like(para.clean) and role == "body":
+            items[n] = (para, "footnote")
+
+
+def published_date(items: list[Item]) -> date | None:
+    """The piece's own date where the page states it.
+
+    The order of trust: a date in the preface ("first ran in X on 2 March
+    2023"), a byline or "PUBLISHED :" stamp, a date line in the header, then
+    the blog's own "Posted on" footer.  Month-only dates give none.
+    """
+    prefaces = [p for p, role in items if role == "preface"]
+    metas = [p for p, role in items if role == "meta"]
+    stamped = [p for p in metas if p.kind == "byline" or p.clean.upper().startswith("PUBLISHED")]
+    dated = [p for p in metas if p.kind == "date"]
+    footers = [p for p in metas if p.kind == "footer"]
+    for group in (prefaces, stamped, dated, footers):
+        for para in group:
+            day = first_day(para.clean)
+            if day is not None:
+                return day
+    return None
