@@ -23,8 +23,8 @@ demo: setup
 	$(BIN)/byline --db $(DEMO_DB) search "water" --format table
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 test: lint
