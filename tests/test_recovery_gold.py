@@ -18,7 +18,7 @@ from byline.sources.text import read_text_file
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1] / "shared"
 CORPUS = SHARED / "corpus"
-FIXTURE_PAGES = HERE / "fixtures" / "pages"
+FIXTURE_PAGES = (HERE / "fixtures" / "pages", HERE / "fixtures" / "pages2")
 
 FLOORS = {  # set: (boundary_f1, role_acc), averaged over the set's pages
     "seeds": (0.95, 0.93),
@@ -29,7 +29,7 @@ FLOORS = {  # set: (boundary_f1, role_acc), averaged over the set's pages
 
 def gold_pairs(kind: str) -> list[tuple[Path, Path]]:
     if kind == "fixtures":
-        pages = sorted(FIXTURE_PAGES.glob("*.txt"))
+        pages = sorted(p for folder in FIXTURE_PAGES for p in folder.glob("*.txt"))
         return [(p, p.with_suffix(".lines.jsonl")) for p in pages]
     if not CORPUS.is_dir():
         pytest.skip(f"{SHARED} is absent: the shared labelled corpus is not beside this checkout")

@@ -28,7 +28,7 @@ TIME = r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z
 DMY = rf"{DAY.format(g='d1')}\s+(?:of\s+)?{MONTH.format(g='m1')},?\s+{YEAR.format(g='y1')}"
 MDY = rf"{MONTH.format(g='m2')}\s+{DAY.format(g='d2')},?\s+{YEAR.format(g='y2')}"
 NUMERIC = r"(?P<n1>[0-3]?\d)[/.](?P<n2>[0-3]?\d)[/.](?P<n3>(?:19|20)\d{2})"
-ISO = r"(?P<i1>(?:19|20)\d{2})-(?P<i2>[01]\d)-(?P<i3>[0-3]\d)"
+ISO = r"(?P<i1>(?:19|20)\d{2})[-/.](?P<i2>[01]?\d)[-/.](?P<i3>[0-3]?\d)"  # 2020-05-29, 2021/05/03
 MONTH_YEAR = rf"{MONTH.format(g='m3')},?\s+{YEAR.format(g='y3')}"
 
 ANY_DATE = re.compile(
@@ -73,6 +73,31 @@ def first_day(text: str, day_first: bool = True) -> date | None:
     for found in find_dates(text, day_first):
         if found.value is not None:
             return found.value
+    return None
+
+
+DAY_MONTH = re.compile(
+    rf"(?<![\w/.-])(?:{DAY.format(g='d1')}\s+(?:of\s+)?{MONTH.format(g='m1')}|"
+    rf"{MONTH.format(g='m2')}\s+{DAY.format(g='d2')})(?![\w/-])(?!,?\s+(?:19|20)\d{{2}})",
+    re.IGNORECASE,
+)
+MAX_YEARLESS_GAP_DAYS = 62  # "on 3 May" in a post of 10 May 2019: the same spring, not 2018
+
+
+def day_without_year(text: str, reference: date) -> date | None:
+    """A day and month written without a year, read as the latest such day on or before
+    ``reference`` (the post's own date) and no more than two months before it."""
+    for match in DAY_MONTH.finditer(text):
+        groups = match.groupdict()
+        day = int(groups["d1"] or groups["d2"])
+        month = _month(groups["m1"] or groups["m2"])
+        for year in (reference.year, reference.year - 1):
+            try:
+                found = date(year, month, day)
+            except ValueError:
+                continue
+            if found <= reference and (reference - found).days <= MAX_YEARLESS_GAP_DAYS:
+                return found
     return None
 
 

@@ -70,7 +70,15 @@ FOOTER_PATTERNS = [
     re.compile(p, re.I)
     for p in (
         r"^(?:continue reading|read more|read the rest|read on|keep reading|more\.\.\.)\b.{0,40}$",
-        r"^(?:share this|like this|like loading|related|share|print|email|permalink)\b.{0,20}$",
+        r"^(?:share(?: this(?: post| article| story| page)?)?|like this|like loading\.*|"
+        r"related(?: posts| articles| stories| reading)?|print(?: this)?|email(?: this)?|"
+        r"permalink)\s*[:.!…]*$",
+        r"^(?:[←«‹]\s*)?(?:older|newer|previous|next)\s+(?:posts|entries|articles|page)"
+        r"(?:\s*[→»›])?$",
+        r"^[«‹←]\s*\S.{0,30}$",
+        r"^page\s+\d+\s+of\s+\d+$",
+        r"^read (?:it|the (?:full |whole )?(?:piece|article|column|story|interview)|more|on) "
+        r"(?:here|there|at\b.{0,60}|on\b.{0,60})\.?$",
         r"^(?:twitter|facebook|linkedin|whatsapp|reddit|tumblr|pinterest|telegram|pocket|"
         r"tweet|mastodon|bluesky)$",
         r"^(?:\d+|no|one|two|three)\s+(?:comments?|responses?|replies|thoughts?)\b.{0,30}$",
@@ -116,9 +124,14 @@ NAME = rf"{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|de|da|van|von|der|del|la|le|bin|al-\
 NAME_WITH_ROLE = re.compile(rf"^{NAME}(?:\s*,\s*[^,.]{{2,60}}){{1,3}}$")
 BARE_NAME = re.compile(rf"^{NAME}$")
 
+BIO_VERBS = (
+    r"is|was|are|has been|works|writes (?:about|for|on|regularly|widely)|teaches|leads|heads|"
+    r"directs|runs|covers|served|"
+    r"spent|joined|lectures|holds|chairs|edits|founded|co-founded|researches|studies"
+)
 BIO_SUBJECT = re.compile(
-    rf"^(?:(?P<name>{NAME})|The (?:writer|author|columnist|interviewer)s?|(?:He|She|They))"
-    r"\s+(?:is|was|are|has been|works|writes|teaches|leads|heads|directs|runs|covers)\b"
+    rf"^(?:(?P<name>{NAME})(?:,\s+[^,]{{3,80}},)?|The (?:writer|author|columnist|interviewer)s?|"
+    rf"(?:He|She|They))\s+(?:{BIO_VERBS})\b"
 )
 BIO_ROLE_WORDS = re.compile(
     r"\b(?:fellow|professor|lecturer|director|editor|analyst|researcher|journalist|writer|"
@@ -132,7 +145,7 @@ BIO_ROLE_WORDS = re.compile(
 )
 
 CREDIT_TAIL = re.compile(
-    r"(?:©|\(c\)\s|\bphoto(?:graph)?s?\s*(?:by|:)|\bcredit\s*:|\bpicture\s*:|\bimage\s*:|"
+    r"(?:©|\(c\)\s|\bsource\s*:|\bphoto(?:graph)?s?\s*(?:by|:)|\bcredit\s*:|\bpicture\s*:|\bimage\s*:|"
     r"\(photo\b|\bcourtesy of\b|\bgetty images\b|\bap photo\b)",
     re.I,
 )
@@ -141,7 +154,8 @@ PAREN_CREDIT_TAIL = re.compile(r"\((?:[^()]*/[^()]*|Reuters|AFP|AP|EPA|Getty[^()
 IMAGE_FILE = re.compile(
     r"^(?:[\w.()-]+\.(?:jpe?g|png|gif|webp|tiff?|svg|bmp|heic)|"
     r"(?=[\w.-]*[_\d])(?=(?:[\w.]*[-_]){2,})[\w.-]+|"
-    r"[\w-]*_[\w.-]*)$",
+    r"[\w-]*_[\w.-]*|"
+    r"[a-z0-9]+(?:-[a-z0-9]+){3,})$",  # "uniform-survey-chart-final"
     re.I,
 )
 IMAGE_LABEL = re.compile(
@@ -152,6 +166,11 @@ IMAGE_LABEL = re.compile(
 
 FOOTNOTE_START = re.compile(
     r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\d{1,3}(?=\s*[“\"'‘A-Z])|\d{1,3}\.(?=\s+[A-Z]\.))"
+)
+# "1. Halloran N, Price D. Care home mortality ... 2020;12:4." needs a reference's marks
+NUMBERED_REFERENCE = re.compile(
+    r"^\s*\d{1,3}\.\s+[A-Z].*(?:\b(?:19|20)\d{2}[a-z]?\s*[).;,:]|\bet al\b|\bdoi\b|\bvol\.|"
+    r"\bpp?\.\s*\d|https?://)"
 )
 CITATION_CUE = re.compile(
     r"(?:\b(?:19|20)\d{2}\b|[“\"‘']|\bet al\b|\bibid\b|\bsee\b|\bp{1,2}\.\s*\d|"
@@ -239,12 +258,16 @@ def is_caption(clean: str) -> bool:
     return bool(CREDIT_TAIL.search(clean) or PAREN_CREDIT_TAIL.search(clean))
 
 
-def bio_name(clean: str) -> str | None:
-    """The person a biography line is about, or '' for "The writer is ..."; None if no bio."""
+def bio_name(clean: str, known_names: frozenset[str] = frozenset()) -> str | None:
+    """The person a biography line is about, or '' for "The writer is ..."; None if no bio.
+
+    A line about a person the page names as an author needs no role word."""
     if clean.endswith("?") or clean.count(". ") > 3:
         return None
     match = BIO_SUBJECT.match(clean)
-    if not match or not BIO_ROLE_WORDS.search(clean):
+    if not match:
+        return None
+    if not BIO_ROLE_WORDS.search(clean) and match.group("name") not in known_names:
         return None
     if len(clean.split()) > MAX_BIO_WORDS:
         return None
@@ -252,8 +275,11 @@ def bio_name(clean: str) -> str | None:
 
 
 SIGNATURE = re.compile(r"^[—–-]\s*\S.{0,40}\b(?:19|20)\d{2}$")  # "— Å.K., 29 March 2018"
-PIPED_STAMP = re.compile(r"^(?:[Bb]y\s|BY\s).{0,200}\|.*$|^.{0,200}\|.*(?i:published|updated)")
-NAME_LIST = re.compile(rf"^{NAME}(?:\s*(?:,|and|&)\s*{NAME})+$")
+PIPED_STAMP = re.compile(
+    rf"^(?:[Bb]y\s|BY\s).{{0,200}}\|.*$|^.{{0,200}}\|.*(?i:published|updated)|"
+    rf"^{NAME}\s*\|\s*[A-Z][^|\d]*(?:\|[^|]*)?$"  # "Name | Outlet | date", not a table row
+)
+NAME_LIST = re.compile(rf"^{NAME}(?:\s*(?:,|and|&)\s*{NAME})+(?:,\s*[^,.]{{2,60}})?$")
 
 
 def is_byline(clean: str, known_names: set[str]) -> bool:
@@ -309,13 +335,13 @@ def classify(para: Para, known_names: set[str]) -> Kind:
         return "bullet"
     if is_image(clean):
         return "image"
-    if bio_name(clean) is not None:
+    if bio_name(clean, frozenset(known_names)) is not None:
         return "bio"
     if is_caption(clean) or TABLE_OR_FIGURE.match(clean):
         return "caption"
     if is_byline(clean, known_names):
         return "byline"
-    if footnote_like(clean) and CITATION_CUE.search(clean):
+    if (footnote_like(clean) and CITATION_CUE.search(clean)) or NUMBERED_REFERENCE.match(clean):
         return "footnote"
     if TABLE_ROW.match(clean) and not clean.lower().startswith(("by ", "posted")):
         return "text"  # a table row: running content, never a title
@@ -324,6 +350,7 @@ def classify(para: Para, known_names: set[str]) -> Kind:
     return "text"
 
 
+MAX_BARE_CAPTION_WORDS = 30
 MIN_LIST_RUN = 3  # adjacent title-like lines that make a list, not a headline cluster
 
 
@@ -334,6 +361,14 @@ def refine_in_context(paras: list[Para]) -> None:
         counts[para.clean] = counts.get(para.clean, 0) + 1
     for n, para in enumerate(paras):
         nxt = paras[n + 1] if n + 1 < len(paras) else None
+        prev = paras[n - 1] if n > 0 else None
+        if (
+            prev is not None
+            and prev.kind == "image"
+            and para.kind == "text"
+            and para.words <= MAX_BARE_CAPTION_WORDS
+        ):
+            para.kind = "caption"  # the line under an image's file name is its caption
         if para.kind == "title" and BARE_NAME.match(para.clean):
             stamped = nxt is not None and nxt.kind in ("date", "byline", "footer")
             under_title = n > 0 and not para.blank_before and paras[n - 1].kind == "title"
@@ -377,4 +412,7 @@ def collect_names(paras: list[Para]) -> set[str]:
             names.add(name)
         if any(p.match(para.clean) for p in BYLINE_PATTERNS):
             names.update(m.group("name") for m in by_name.finditer(para.clean))
+        piped = re.match(rf"^(?P<name>{NAME})\s*\|", para.clean)
+        if piped:
+            names.add(piped.group("name"))
     return {n for n in names if 2 <= len(n.split()) <= MAX_NAME_TOKENS}

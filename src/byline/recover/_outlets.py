@@ -35,15 +35,24 @@ WORK = (
 CUE_PATTERNS = [
     re.compile(p)
     for p in (
-        rf"(?i:\b(?:ran|appeared|published|printed|went up)\s+(?:first\s+)?(?:in|on|at|with)\s+)"
+        rf"(?i:\b(?:ran|appeared|published|printed|went up)\s+(?:first\s+)?(?:in|on|at|with|by)\s+)"
         rf"{LEAD}{CAP_RUN}",
         rf"(?i:\bcross-?posted\s+(?:from|at|on|with)\s+){LEAD}{CAP_RUN}",
         rf"(?i:\bre-?post(?:ed|ing)?\s+(?:from|with)\s+){LEAD}{CAP_RUN}",
-        rf"(?i:\b{WORK},?\s+(?:(?:is|was|went|ran|written|done)\s+)?(?:for|in|with|at)\s+){LEAD}"
+        rf"(?i:\b{WORK},?\s+(?:(?:is|was|went|ran|written|done)\s+)?(?:for|in|with|at|from)\s+){LEAD}"
         rf"{CAP_RUN}",
         rf"(?i:\b(?:wrote|written|writing|did)\s+(?:(?:this|it|one)\s+)?(?:for|to)\s+){LEAD}{CAP_RUN}",
         rf"(?i:\b(?:reprinted|reproduced|adapted)\s+(?:\w+\s+){{0,3}}from\s+){LEAD}{CAP_RUN}",
         rf"(?i:\beditors?\s+(?:of|at)\s+){LEAD}{CAP_RUN}",
+        rf"(?i:\b(?:latest|new|something|thoughts|words|a note|read)\b[^.]{{0,30}}\bfor\s+"
+        rf"(?:the\s+)?(?:folks|people|team|editors)\s+at\s+){CAP_RUN}",
+        rf"(?i:\b(?:latest|new|something|thoughts|words|a note|read)\b[^.]{{0,30}}\bfor\s+){LEAD}"
+        rf"{CAP_RUN}",
+        rf"^(?i:in|for|at|on)\s+{LEAD}{CAP_RUN}\s+(?i:this|today|yesterday|last|on)\b",
+        rf"(?:^|\.\s+)(?P<name>(?:The\s+)?{CAP_WORD}(?:\s+(?:{JOINER}\s+)*{CAP_WORD}){{0,5}})\s+"
+        r"(?i:ran|published|carried|printed)\s+(?i:this|it|my|an?)\b",
+        rf"(?i:\bmy\s+){CAP_RUN}\s+(?i:column|piece|op-?ed|essay)",
+        rf"(?i:\bspecial\s+to\s+){LEAD}{CAP_RUN}",
         rf"(?i:\b(?:spoke|talked|speaking|talking)\s+(?:to|with)\s+){LEAD}{CAP_RUN}",
         rf"(?i:\bquestions\s+from\s+){LEAD}{CAP_RUN}",
         rf"(?i:\b(?:website|site|magazine|newspaper|journal|outlet|platform|blog)\s+called\s+)"
@@ -57,6 +66,14 @@ CUE_PATTERNS = [
     )
 ]
 PIPED_STAMP_PART = re.compile(r"\s*\|\s*")
+META_OUTLET_PATTERNS = [
+    re.compile(p)
+    for p in (
+        rf"^(?i:by)\s+[A-Z][\w’'.\-]+(?:\s+[A-Z][\w’'.\-]+){{1,3}},\s+{CAP_RUN}\s*$",
+        rf"^[A-Z][\w’'.\-]+(?:\s+[A-Z][\w’'.\-]+){{1,3}},\s+(?i:special\s+to|for)\s+{CAP_RUN}\s*$",
+        rf"^[A-Z][\w’'.\-]+(?:\s+[A-Z][\w’'.\-]+){{1,3}}\s*\|\s*{CAP_RUN}\s*(?:\|.*)?$",
+    )
+]
 BYLINE_OUTLET = re.compile(
     rf"^[A-Z][\w’'.\-]+(?:\s+[A-Z][\w’'.\-]+){{1,3}},\s+{CAP_RUN},\s+.*\d{{4}}\s*$"
 )
@@ -67,7 +84,7 @@ NOT_OUTLETS = {
     "friday", "saturday", "sunday", "english", "twitter", "facebook",
 }  # fmt: skip
 TRAILING_GENERIC = re.compile(
-    r"(?:\s+(?:site|website|blog|pages?|magazine|newspaper|opinion|section|desk|team))+$",
+    r"(?:\s+(?:site|website|blog|pages?|magazine|newspaper|section|desk|team))+$",
     re.IGNORECASE,
 )
 
@@ -122,6 +139,10 @@ def infer_outlet(post: Post) -> Outlet | None:
         match = BYLINE_OUTLET.match(clean)
         if match:
             return _as_outlet(match.group("name"))
+        for pattern in META_OUTLET_PATTERNS:
+            hit = pattern.match(clean)
+            if hit:
+                return _as_outlet(hit.group("name"))
         if clean.lower().startswith("by ") and "|" in clean:
             # "By NAME | Paper | Published: 12 May 2022": the paper is the second field
             fields = PIPED_STAMP_PART.split(clean)
@@ -143,16 +164,20 @@ def outlet_in_text(text: str) -> Outlet | None:
     return found[0] if found else _first_known(_capital_runs(clean))
 
 
+MONTH_START = re.compile(
+    r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
 DATE_TAIL = re.compile(
-    r"\s+(?:on|in)\s+(?:\d|January|February|March|April|May|June|July|August|September|"
+    r"\s+(?:on|in|of)\s+(?:\d|January|February|March|April|May|June|July|August|September|"
     r"October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday).*$"
 )
 
 
 def _as_outlet(raw: str) -> Outlet | None:
     name = DATE_TAIL.sub("", raw)
-    if not name[:1].isalpha():
-        return None  # "12 September 2019" is a date, not a publication
+    if not name[:1].isalpha() or MONTH_START.match(name):
+        return None  # "12 September 2019" and "April 11" are dates, not publications
     name = TRAILING_GENERIC.sub("", name.strip(" .,;:’'")).strip()
     name = re.sub(r"[’']s$", "", name)
     if not name or fold(name) in NOT_OUTLETS or len(name) < 2:

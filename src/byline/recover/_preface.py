@@ -33,7 +33,7 @@ STRONG_CUES = [
         r"(?i:\bre-?publish(?:ed|ing)?\b)",
         r"(?i:\bcatch(?:ing)?[ -]up\b)(?!\s+with)",
         r"(?i:\b(?:delayed|belated|late|delinquent)\b.{0,40}\bpost(?:ing|ed)?\b)",
-        rf"(?i:\b{WORK}\s+(?:(?:is|was|went|ran)\s+)?(?:for|in|with|from|at|on)\s+(?:the\s+|an?\s+)?)(?:[a-z]+\s+){{0,2}}{CAP}",
+        rf"(?i:\b{WORK}\s+(?:(?:is|was|went|ran)\s+)?(?:for|in|with|from|at)\s+(?:the\s+|an?\s+)?)(?:[a-z]+\s+){{0,2}}{CAP}",
         rf"(?i:\b{WORK}\s+(?:I|we)\s+(?:wrote|did|gave|recorded|published|filed)\b)",
         rf"(?i:\b(?:my|our)\s+(?:\w+\s+){{0,2}}{WORK}\s+(?:for|in|with|at|on)\b)",
         rf"(?i:\b(?:a|an|another|this|the)\s+(?:new|short|long|longer|recent|latest|final|"
@@ -44,8 +44,26 @@ STRONG_CUES = [
         rf"^(?:From|Via|Courtesy of)\s+(?:the\s+)?{CAP}(?:\s+{CAP}){{0,5}}\.",
         rf"(?i:\b(?:ran|published)\s+(?:in|at)\s+(?:the\s+)?){CAP}",
         r"(?i:\bwith\s+(?:kind\s+)?(?:thanks|permission)\b)",
-        r"(?i:\b(?:this|that)\s+(?:time|one)\s+(?:for|in|with|a|an|looking|on)\b)",
-        r"(?i:\b(?:text|transcript|slides|recording)\s+of\s+(?:the|a|my)\s+(?:talk|lecture|speech)\b)",
+        rf"(?i:\bthis\s+(?:time|one)\s+)(?:(?i:for|in|with|at)\s+(?:the\s+)?{CAP}|"
+        rf"(?i:an?\s+(?:\w+\s+)?{WORK}|looking|again))",
+        rf"(?i:\b(?:thoughts|something|a few words|a note|notes|words|a longer read|a short read|"
+        rf"a read)\s+(?:\w+\s+){{0,2}}for\s+(?:the\s+)?(?:folks|people|team|editors)?\s*"
+        rf"(?:at\s+)?){CAP}",
+        rf"(?i:\bwrote\s+(?:\w+\s+){{0,3}}for\s+(?:the\s+)?){CAP}",
+        r"^(?i:latest|new|out (?:now|today)|up (?:now|today)|today|this week|just out)\b"
+        r"[^.]{0,30}"
+        rf"(?i:\b(?:for|in|at|on)\s+(?:the\s+)?){CAP}",
+        rf"^(?i:in|for|at|on)\s+(?:the\s+)?{CAP}(?:\s+{CAP}){{0,4}}\s+(?i:this\s+\w+|today|"
+        r"yesterday|last\s+\w+|on\s+\w+day)\b",
+        rf"(?:^|\.\s+)(?:The\s+)?{CAP}(?:\s+{CAP}){{0,4}}\s+(?i:ran|published|carried|printed|"
+        r"ran a (?:\w+\s+){0,2}version of)\s+(?i:this|it|my|a)\b",
+        rf"^(?:{CAP}(?:\s+{CAP}){{1,4}}|[A-Z]{{2,}})\s+(?i:commentary|column|op-?ed|piece|essay|interview|"
+        r"article|feature|review)\b",
+        r"(?i:\b(?:ran|appeared|went up|was published)\s+(?:on|in)\s+(?:\d|(?:January|February|"
+        r"March|April|May|June|July|August|September|October|November|December)\b))",
+        r"(?i:\bmy\s+(?:\w+\s+){0,2}(?:column|op-?ed)\b)",
+        r"(?i:\b(?:text|transcript|slides|recording)\s+of\s+(?:\S+\s+){0,3}"
+        r"(?:talk|lecture|speech|presentation|keynote|address)\b)",
         r"(?i:\b(?:asked|invited|commissioned)\s+(?:me|us)\s+(?:for|to)\b)",
         r"(?i:\b(?:I|we)\s+interviewed\b)",
         r"(?i:\b(?:this|last|next|today)(?:’s|'s)?\s+(?:week(?:’s|'s)\s+)?(?:column|piece|op-?ed)\b)",

@@ -48,7 +48,7 @@ from byline.recover._preface import STRONG, WEAK, preface_score
 from byline.recover._tidy import finish_post
 
 State = Literal["start", "pre", "header", "body", "end"]
-DatePosition = Literal["above", "below"]
+DatePosition = Literal["above", "below", "after"]
 
 KIND_ROLE: dict[Kind, Role] = {
     "title": "heading",
@@ -64,6 +64,7 @@ KIND_ROLE: dict[Kind, Role] = {
 }
 HEADER_KINDS: frozenset[Kind] = frozenset({"date", "byline", "caption", "image", "bio", "footer"})
 DEK_FOLLOWERS: frozenset[Kind] = frozenset({"date", "byline", "caption", "image", "bio"})
+BODY_ROLES: frozenset[Role] = frozenset({"body", "caption", "image", "bio", "heading"})
 END_KINDS: frozenset[Kind] = frozenset({"footer", "bio", "footnote"})
 
 MAX_PREFACE_RUN = 4  # paragraphs a preface may span before its headline
@@ -141,7 +142,22 @@ def _masthead(paras: list[Para]) -> list[Para]:
 
 
 def date_position(paras: list[Para]) -> DatePosition:
-    """Whether this page writes a post's date above its headline or below it."""
+    """Whether this page writes a post's date above its headline, below it, or after the post.
+
+    The first date decides when it is telling: at the very top of the page a date
+    heads posts; after a post's running text it closes them.  Otherwise the date
+    lines vote by what stands just before and after them.
+    """
+    dates = [i for i, para in enumerate(paras) if para.kind == "date"]
+    if not dates:
+        return "below"
+    lead = paras[: dates[0]]
+    under_title = [i for i in dates if (p := _previous_content(paras, i)) and p.kind == "title"]
+    if 2 * len(under_title) < len(dates):
+        if len(lead) <= MAX_MASTHEAD_LINES and all(p.kind == "title" for p in lead):
+            return "above"
+        if lead and lead[-1].kind in ("text", "bullet", "footer"):
+            return "after"
     above = below = 0
     for i, para in enumerate(paras):
         if para.kind != "date":
@@ -219,7 +235,8 @@ class _Walker:
 
     def between_posts(self, i: int) -> int:
         para = self.paras[i]
-        if self.state == "end" and para.kind in END_KINDS:
+        closing = para.kind in END_KINDS or (para.kind == "date" and self.dates == "after")
+        if self.state == "end" and closing:
             self.add(para, KIND_ROLE[para.kind])
             return i + 1
         if para.kind == "title":
@@ -261,7 +278,7 @@ class _Walker:
             self.state = "end"
             return i + 1
         seen = {role for _, role in header}
-        if para.kind == "date" and self.dates == "above" and seen - {"meta"}:
+        if para.kind == "date" and self.dates == "above" and seen & BODY_ROLES:
             return self.open_with_date(i)  # on this page a date heads the next post
         if para.kind in HEADER_KINDS:
             self.add(para, KIND_ROLE[para.kind])
@@ -292,6 +309,10 @@ class _Walker:
             return i + 1
         if para.kind == "date" and self.dates == "above":
             return self.open_with_date(i)
+        if para.kind == "date" and self.dates == "after":
+            self.add(para, "meta")  # "Posted March 14 2023 at 9:02 am" under the post
+            self.state = "end"
+            return i + 1
         if para.kind in ("footnote", "bio"):
             if not self.closes_post(i):
                 self.add(para, "body")  # reads like a note or a bio, but the piece goes on
@@ -363,8 +384,8 @@ class _Walker:
                 return None
             if para.kind == "text":
                 strongest = max(strongest, para.preface_score)
-            elif para.kind == "date" and self.dates == "above" and j > i:
-                return None  # that date opens the next post
+            elif para.kind == "date" and self.dates != "below" and j > i:
+                return None  # that date opens the next post, or closes this one
             elif para.kind not in ("image", "byline", "date"):
                 return None
         return None

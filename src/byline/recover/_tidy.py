@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from byline.model import Block, Post, Role, fold
-from byline.recover._dates import first_day
+from byline.recover._dates import day_without_year, first_day
 from byline.recover._features import Para, footnote_like, sentences
 from byline.recover._outlets import infer_outlet, outlet_from_name
 from byline.recover._page import ArchiveKind
@@ -122,9 +122,25 @@ def published_date(items: list[Item]) -> date | None:
     prefaces = [p for p, role in items if role == "preface"]
     metas = [p for p, role in items if role == "meta"]
     stamped = [p for p in metas if p.kind == "byline" or p.clean.upper().startswith("PUBLISHED")]
-    dated = [p for p in metas if p.kind == "date"]
+    # a date under the headline is the piece's; one above it is the blog post's
+    heads = [p.line for p, role in items if role == "headline"]
+    under = [p for p in metas if p.kind == "date" and heads and p.line > heads[0]]
+    over = [p for p in metas if p.kind == "date" and p not in under]
     footers = [p for p in metas if p.kind == "footer"]
-    for group in (prefaces, stamped, dated, footers):
+    found = _first_day_in(prefaces, stamped, under)
+    if found is not None:
+        return found
+    blog_date = _first_day_in(over, footers)
+    if blog_date is not None:
+        for para in prefaces:  # "printed on Saturday 13 April": the year from the post's date
+            day = day_without_year(para.clean, blog_date)
+            if day is not None:
+                return day
+    return blog_date
+
+
+def _first_day_in(*groups: list[Para]) -> date | None:
+    for group in groups:
         for para in group:
             day = first_day(para.clean)
             if day is not None:
