@@ -39,7 +39,8 @@ DATE_PREFIX = (
     r"(?:(?:posted|published|updated|first published|last updated|dated?|on)\s*(?:on)?\s*:?\s*)?"
 )
 DATE_LINE = re.compile(
-    rf"^{DATE_PREFIX}(?:{WEEKDAY}\s*)?(?:{DMY}|{MDY}|{ISO}|{NUMERIC}|{MONTH_YEAR}){TIME}?\.?$",
+    rf"^{DATE_PREFIX}(?:{WEEKDAY}\s*)?(?:{DMY}|{MDY}|{ISO}|{NUMERIC}|{MONTH_YEAR}){TIME}?\.?"
+    r"(?:\s*[·|•–-]\s*\d+\s*min(?:ute)?s?\s+(?:read|listen))?$",  # "May 22, 2023 · 6 min read"
     re.IGNORECASE,
 )
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from byline.recover._dates import ANY_DATE, is_date_line
+from byline.recover._preface import STRONG, preface_score
 
 Kind = Literal[
     "title",  # short, no closing full stop: headline, standfirst, heading or label
@@ -81,7 +82,11 @@ FOOTER_PATTERNS = [
         r"(?:here|there|at\b.{0,60}|on\b.{0,60})\.?$",
         r"^(?:twitter|facebook|linkedin|whatsapp|reddit|tumblr|pinterest|telegram|pocket|"
         r"tweet|mastodon|bluesky)$",
-        r"^(?:\d+|no|one|two|three)\s+(?:comments?|responses?|replies|thoughts?)\b.{0,30}$",
+        r"^(?:\d+|no|one|two|three)\s+(?:comments?|responses?|replies|thoughts?)\b"
+        r"(?:.{0,30}|\s+(?:to|on)\s+.{0,200})$",
+        r"^click to (?:share|print|email)\b.{0,80}$",
+        r"^about the authors?\s*:?$",
+        r"^tagged(?: with)?\s*:.{0,200}$",
         r"^(?:leave a (?:comment|reply)|comments? (?:are )?(?:closed|off))\b.{0,30}$",
         r"^comments?\s*[:(]?\s*\d+\)?\s*$",
         r"^posted (?:in|under)\b.{0,200}$",
@@ -107,7 +112,8 @@ FOOTER_PATTERNS = [
 BYLINE_PATTERNS = [
     re.compile(p)
     for p in (
-        r"^(?:[Bb]y|BY)\s+[A-Z][\w'’.-]+(?:\s+[A-Za-z][\w'’.-]+){0,4}(?:\s*(?:,|and|&).*)?$",
+        r"^(?:[Bb]y|BY)\s+[A-Z][\w'’.-]+(?:\s+[A-Za-z][\w'’.-]+){0,4}"
+        r"(?:\s*(?:,|and|&|·|—|–|\|).*|\s+(?:on|at)\s+.{0,40}\d.{0,20})?$",
         r"^(?:Author|Authors|Words|Written by|Interview by|Interviewed by|Reporting by|"
         r"Text|Photos?|Edited by|Story by)\s*[:]?\s+\S.*$",
         r"^(?:PUBLISHED|UPDATED|Published|Updated|Last updated|First published)\s*:?\s+.*\d.*$",
@@ -145,17 +151,18 @@ BIO_ROLE_WORDS = re.compile(
 )
 
 CREDIT_TAIL = re.compile(
-    r"(?:©|\(c\)\s|\bsource\s*:|\bphoto(?:graph)?s?\s*(?:by|:)|\bcredit\s*:|\bpicture\s*:|\bimage\s*:|"
+    r"(?:©|\(c\)\s|\bsource\s*:|\bfoto\s*:|\bcc[ -]by\b|\bphoto(?:graph)?s?\s*(?:by|:)|"
+    r"\bcredit\s*:|\bpicture\s*:|\bimage\s*:|"
     r"\(photo\b|\bcourtesy of\b|\bgetty images\b|\bap photo\b)",
     re.I,
 )
 PAREN_CREDIT_TAIL = re.compile(r"\((?:[^()]*/[^()]*|Reuters|AFP|AP|EPA|Getty[^()]*|Xinhua)\)\.?$")
 
 IMAGE_FILE = re.compile(
-    r"^(?:[\w.()-]+\.(?:jpe?g|png|gif|webp|tiff?|svg|bmp|heic)|"
+    r"^(?:[\w.()@-]+\.(?:jpe?g|png|gif|webp|tiff?|svg|bmp|heic)|"
     r"(?=[\w.-]*[_\d])(?=(?:[\w.]*[-_]){2,})[\w.-]+|"
     r"[\w-]*_[\w.-]*|"
-    r"[a-z0-9]+(?:-[a-z0-9]+){3,})$",  # "uniform-survey-chart-final"
+    r"[a-z0-9]+(?:-[a-z0-9]+){3,}(?:@\dx)?(?:\.\w{3,4})?)$",  # "uniform-survey-chart-final"
     re.I,
 )
 IMAGE_LABEL = re.compile(
@@ -169,7 +176,8 @@ FOOTNOTE_START = re.compile(
 )
 # "1. Halloran N, Price D. Care home mortality ... 2020;12:4." needs a reference's marks
 NUMBERED_REFERENCE = re.compile(
-    r"^\s*\d{1,3}\.\s+[A-Z].*(?:\b(?:19|20)\d{2}[a-z]?\s*[).;,:]|\bet al\b|\bdoi\b|\bvol\.|"
+    r"^\s*\d{1,3}\.\s+[A-Z].*(?:\b(?:19|20)\d{2}(?:[–-]\d{2,4})?[a-z]?\s*[).;,:]|\bet al\b|"
+    r"\bdoi\b|\bvol\.|"
     r"\bpp?\.\s*\d|https?://)"
 )
 CITATION_CUE = re.compile(
@@ -210,12 +218,15 @@ def sentences(text: str) -> int:
     return 1 + len(re.findall(r"[.!?][’”\"')]*\s+[A-Z“‘\"']", text))
 
 
+EMPHASIS = re.compile(r"^[_*]{1,2}([^_*].*[^_*])[_*]{1,2}$")  # "_a dek in italics_"
+
+
 def make_paras(lines: list[str]) -> list[Para]:
     paras: list[Para] = []
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
-        clean = " ".join(raw.replace("\xa0", " ").split())
+        clean = EMPHASIS.sub(r"\1", " ".join(raw.replace("\xa0", " ").split()))
         blank_before = number == 1 or not lines[number - 2].strip()
         blank_after = number == len(lines) or not lines[number].strip()
         paras.append(
@@ -350,7 +361,8 @@ def classify(para: Para, known_names: set[str]) -> Kind:
     return "text"
 
 
-MAX_BARE_CAPTION_WORDS = 30
+MAX_IMAGE_CAPTION_WORDS = 20  # a caption under an image name is short
+MAX_STOPPED_TITLE_WORDS = 12  # a headline some blogs end with a full stop
 MIN_LIST_RUN = 3  # adjacent title-like lines that make a list, not a headline cluster
 
 
@@ -362,11 +374,26 @@ def refine_in_context(paras: list[Para]) -> None:
     for n, para in enumerate(paras):
         nxt = paras[n + 1] if n + 1 < len(paras) else None
         prev = paras[n - 1] if n > 0 else None
+        if nxt is not None and continues(nxt, para):
+            nxt.flags.add("continuation")
+            if para.kind == "title":
+                para.kind = "text"  # a sentence cut by a line break, not a title
+        if (
+            para.kind == "text"
+            and nxt is not None
+            and _bylined(paras, n + 1)
+            and _opens_post_after(prev)
+            and para.words <= MAX_STOPPED_TITLE_WORDS
+            and sentences(para.clean) == 1
+            and para.clean.endswith(".")
+            and preface_score(para.clean) < STRONG
+        ):
+            para.kind = "title"  # "Why the port deal collapsed." over its byline
         if (
             prev is not None
             and prev.kind == "image"
             and para.kind == "text"
-            and para.words <= MAX_BARE_CAPTION_WORDS
+            and para.words <= MAX_IMAGE_CAPTION_WORDS
         ):
             para.kind = "caption"  # the line under an image's file name is its caption
         if para.kind == "title" and BARE_NAME.match(para.clean):
@@ -375,19 +402,70 @@ def refine_in_context(paras: list[Para]) -> None:
             if stamped or under_title or counts[para.clean] > 1:
                 para.kind = "byline"  # an author's name above a date, or on every post
     for run in _adjacent_runs(paras):
-        titles = [p for p in run if p.kind == "title"]
-        numbered = [p for p in run if re.match(r"^\d{1,2}[.)]\s", p.clean)]
-        alike = len({_opening_shape(p.clean) for p in titles}) == 1
-        if (len(titles) >= MIN_LIST_RUN and alike) or len(numbered) >= 2:
-            for para in run:
-                if para.kind == "title":
-                    para.kind = "bullet"
+        for items in _list_like_runs(run):
+            for para in items:
+                para.kind = "bullet"
+
+
+POSTED_BY = re.compile(r"^posted\b.{0,60}\bby\s+[A-Z]", re.IGNORECASE)
+
+
+def _opens_post_after(prev: Para | None) -> bool:
+    """Whether a post could begin right after ``prev``: the page start, a post's end
+    matter, a date, or a preface."""
+    if prev is None or prev.kind in ("footer", "bio", "footnote", "date", "byline", "image"):
+        return True
+    return prev.kind == "text" and preface_score(prev.clean) >= STRONG
+
+
+def _bylined(paras: list[Para], n: int) -> bool:
+    """A byline stands at ``n``, or just after a one-line dek there."""
+    for para in paras[n : n + 2]:
+        stamp = para.kind == "footer" and POSTED_BY.match(para.clean) and "|" not in para.clean
+        if para.kind == "byline" or stamp:
+            return True
+        if para.kind != "title":
+            return False
+    return False
+
+
+def continues(para: Para, prev: Para) -> bool:
+    """``para`` carries on ``prev``'s sentence after a line break: it opens in lower case
+    and ``prev`` stops without closing its sentence."""
+    first = para.clean[:1]
+    if not first.islower() or para.kind not in ("text", "title") or BULLET.match(para.clean):
+        return False
+    if prev.kind not in ("text", "title", "bio", "caption", "preface"):
+        return False
+    return not SENTENCE_END.search(prev.clean) and not prev.clean.endswith(":")
+
+
+def _list_like_runs(run: list[Para]) -> list[list[Para]]:
+    """Stretches of adjacent title-like lines that read as a list: numbered in order,
+    or at least MIN_LIST_RUN lines opening with the same shape ("Sat 8 Oct – ...")."""
+    found: list[list[Para]] = []
+    current: list[Para] = []
+    for para in [*run, None]:
+        if (
+            para is not None
+            and para.kind == "title"
+            and (not current or _opening_shape(para.clean) == _opening_shape(current[0].clean))
+        ):
+            current.append(para)
+            continue
+        numbered = [p for p in current if re.match(r"^\d{1,2}[.)]\s", p.clean)]
+        if len(current) >= MIN_LIST_RUN or len(numbered) >= 2:
+            found.append(current)
+        current = [para] if para is not None and para.kind == "title" else []
+    return found
 
 
 def _opening_shape(text: str) -> str:
     """The shape of a line's first two words: "Sat 8 Oct" and "Tue 13 Dec" share "Aa 9"."""
     words = " ".join(text.split()[:2])
-    shape = re.sub(r"[A-Z]+", "A", re.sub(r"[a-z]+", "a", re.sub(r"\d+", "9", words)))
+    shape = "".join(
+        "9" if c.isdigit() else "A" if c.isupper() else "a" if c.isalpha() else c for c in words
+    )
     return re.sub(r"(.)\1+", r"\1", shape)
 
 

@@ -22,7 +22,8 @@ CAP_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'&\-]*|\d+)"  # "U.S.", "Nikkei", "80
 JOINER = r"(?:of|for|on|and|the|in|&|de|du|la|le|der|die|am)"
 CAP_RUN = rf"(?P<name>{CAP_WORD}(?:\s+(?:{JOINER}\s+)*{CAP_WORD}){{0,6}})"
 LEAD = (
-    r"(?:(?:the|an?|this|last|next)\s+)?(?:(?:week|month|year|day|issue|edition)[’']s\s+)?"
+    r"(?:(?:the|an?|this|last|next)\s+)?(?:(?:week|month|year|day|issue|edition|today|yesterday|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)[’']s\s+)?"
     r"(?:(?:excellent|wonderful|great|fine|estimable|venerable|good|new|online|weekly|daily|"
     r"monthly|print|always|ever|brilliant|fantastic|terrific)\s+){0,2}"
 )
@@ -39,7 +40,8 @@ CUE_PATTERNS = [
         rf"{LEAD}{CAP_RUN}",
         rf"(?i:\bcross-?posted\s+(?:from|at|on|with)\s+){LEAD}{CAP_RUN}",
         rf"(?i:\bre-?post(?:ed|ing)?\s+(?:from|with)\s+){LEAD}{CAP_RUN}",
-        rf"(?i:\b{WORK},?\s+(?:(?:is|was|went|ran|written|done)\s+)?(?:for|in|with|at|from)\s+){LEAD}"
+        rf"(?i:\b{WORK},?\s+(?:(?:is|was|went|ran|written|done|also)\s+)?(?:for|in|with|at|from)\s+)"
+        rf"{LEAD}"
         rf"{CAP_RUN}",
         rf"(?i:\b(?:wrote|written|writing|did)\s+(?:(?:this|it|one)\s+)?(?:for|to)\s+){LEAD}{CAP_RUN}",
         rf"(?i:\b(?:reprinted|reproduced|adapted)\s+(?:\w+\s+){{0,3}}from\s+){LEAD}{CAP_RUN}",
@@ -53,6 +55,11 @@ CUE_PATTERNS = [
         r"(?i:ran|published|carried|printed)\s+(?i:this|it|my|an?)\b",
         rf"(?i:\bmy\s+){CAP_RUN}\s+(?i:column|piece|op-?ed|essay)",
         rf"(?i:\bspecial\s+to\s+){LEAD}{CAP_RUN}",
+        rf"(?i:\basked\s+by\s+){LEAD}{CAP_RUN}",
+        rf"^(?i:for|in|from)\s+{LEAD}{CAP_RUN}\s*[,:]",
+        rf"(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,5}})[’']s\s+(?:\w+\s+)?(?i:pages?|section|desk)\b",
+        rf"(?i:\b(?:an?|my|the|another)\s+(?:\w+\s+)?)(?P<name>{CAP_WORD}(?:\s+{CAP_WORD}){{0,3}})\s+"
+        r"(?i:column|op-?ed|essay|commentary)\b",
         rf"(?i:\b(?:spoke|talked|speaking|talking)\s+(?:to|with)\s+){LEAD}{CAP_RUN}",
         rf"(?i:\bquestions\s+from\s+){LEAD}{CAP_RUN}",
         rf"(?i:\b(?:website|site|magazine|newspaper|journal|outlet|platform|blog)\s+called\s+)"

@@ -33,7 +33,7 @@ STRONG_CUES = [
         r"(?i:\bre-?publish(?:ed|ing)?\b)",
         r"(?i:\bcatch(?:ing)?[ -]up\b)(?!\s+with)",
         r"(?i:\b(?:delayed|belated|late|delinquent)\b.{0,40}\bpost(?:ing|ed)?\b)",
-        rf"(?i:\b{WORK}\s+(?:(?:is|was|went|ran)\s+)?(?:for|in|with|from|at)\s+(?:the\s+|an?\s+)?)(?:[a-z]+\s+){{0,2}}{CAP}",
+        rf"(?i:\b{WORK},?\s+(?:(?:is|was|went|ran|also)\s+)?(?:for|in|with|from|at)\s+(?:the\s+|an?\s+)?)(?:[a-z]+\s+){{0,2}}{CAP}",
         rf"(?i:\b{WORK}\s+(?:I|we)\s+(?:wrote|did|gave|recorded|published|filed)\b)",
         rf"(?i:\b(?:my|our)\s+(?:\w+\s+){{0,2}}{WORK}\s+(?:for|in|with|at|on)\b)",
         rf"(?i:\b(?:a|an|another|this|the)\s+(?:new|short|long|longer|recent|latest|final|"
@@ -60,8 +60,14 @@ STRONG_CUES = [
         rf"^(?:{CAP}(?:\s+{CAP}){{1,4}}|[A-Z]{{2,}})\s+(?i:commentary|column|op-?ed|piece|essay|interview|"
         r"article|feature|review)\b",
         r"(?i:\b(?:ran|appeared|went up|was published)\s+(?:on|in)\s+(?:\d|(?:January|February|"
-        r"March|April|May|June|July|August|September|October|November|December)\b))",
+        r"March|April|May|June|July|August|September|October|November|December)\s+\d))",
         r"(?i:\bmy\s+(?:\w+\s+){0,2}(?:column|op-?ed)\b)",
+        rf"^(?i:for|from|in|at|via|written for|published in)\s+(?:the\s+)?{CAP}[^.]{{0,70}}:$",
+        rf"^(?i:in|for)\s+(?:today|yesterday|this\s+\w+|last\s+\w+)(?:’s|'s)\s+{CAP}",
+        r"(?i:\b(?:an?\s+)?older\s+(?:\w+\s+)?(?:piece|column|post|article|essay)\b)",
+        rf"(?i:\banother\s+(?:one|piece|column|op-?ed)\s+(?:for|from|in|at)\s+(?:the\s+)?){CAP}",
+        r"(?i:\bstarted\s+(?:life|out)\b)",
+        rf"(?i:(?:^|\bmy\s+)latest\s+(?:\w+\s+)?(?:for|in|at)\s+(?:the\s+)?){CAP}",
         r"(?i:\b(?:text|transcript|slides|recording)\s+of\s+(?:\S+\s+){0,3}"
         r"(?:talk|lecture|speech|presentation|keynote|address)\b)",
         r"(?i:\b(?:asked|invited|commissioned)\s+(?:me|us)\s+(?:for|to)\b)",

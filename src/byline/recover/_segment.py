@@ -33,6 +33,7 @@ from typing import Literal
 
 from byline.model import Block, Role
 from byline.recover._features import (
+    POSTED_BY,
     Kind,
     Para,
     classify,
@@ -45,7 +46,7 @@ from byline.recover._features import (
 )
 from byline.recover._page import ArchiveKind, RecoveredPage
 from byline.recover._preface import STRONG, WEAK, preface_score
-from byline.recover._tidy import finish_post
+from byline.recover._tidy import finish_post, harmonise_outlets
 
 State = Literal["start", "pre", "header", "body", "end"]
 DatePosition = Literal["above", "below", "after"]
@@ -107,14 +108,15 @@ def segment_page(text: str, path: str = "<text>", sha256: str = "") -> Recovered
     for para in paras:
         para.preface_score = preface_score(para.clean) if para.kind == "text" else 0.0
     dates = date_position(paras)
-    if title_para is None and dates == "above":
-        masthead = _masthead(paras)
+    if title_para is None:
+        masthead = _masthead(paras) if dates == "above" else _name_and_tagline(paras)
         paras = paras[len(masthead) :]
         for position, para in enumerate(paras):
             para.index = position
     walker = _Walker(paras, dates)
     raw_posts = [p for p in walker.run() if p.items]
     posts = [finish_post(p.items, kind, name) for p in raw_posts]
+    harmonise_outlets(posts, name if kind == "category" else None)
     heading = [title_para] if title_para else masthead
     page_blocks = [Block("page_title", p.text, p.line) for p in heading]
     return RecoveredPage(
@@ -138,6 +140,18 @@ def _masthead(paras: list[Para]) -> list[Para]:
         if para.kind == "date":
             head = paras[:n]
             return head if all(p.kind in ("title", "text") and p.words <= 20 for p in head) else []
+    return []
+
+
+def _name_and_tagline(paras: list[Para]) -> list[Para]:
+    """A home page's top: the blog's name with its tagline on the next line, then a
+    headline after a blank line."""
+    if len(paras) < 3:
+        return []
+    name, tagline, first = paras[:3]
+    joined = not tagline.blank_before and tagline.line == name.line + 1
+    if joined and tagline.blank_after and name.kind == tagline.kind == first.kind == "title":
+        return [name, tagline]
     return []
 
 
@@ -225,6 +239,10 @@ class _Walker:
     # -- one paragraph -------------------------------------------------------------
 
     def step(self, i: int) -> int:
+        para = self.paras[i]
+        if "continuation" in para.flags and self.posts and self.post.items:
+            self.add(para, self.post.items[-1][1])  # the rest of the line before
+            return i + 1
         if self.state in ("start", "end"):
             return self.between_posts(i)
         if self.state == "pre":
@@ -273,7 +291,7 @@ class _Walker:
         """Between the headline and the first paragraph of the body."""
         para = self.paras[i]
         header = self.post.items[self.header_from :]
-        if para.kind == "footer" and _is_terminal_footer(para):
+        if para.kind == "footer" and _is_terminal_footer(para) and not POSTED_BY.match(para.clean):
             self.add(para, "meta")
             self.state = "end"
             return i + 1

@@ -11,9 +11,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from byline.model import Block, Post, Role, fold
+from byline.model import Block, Outlet, Post, Role, fold
 from byline.recover._dates import day_without_year, first_day
 from byline.recover._features import Para, footnote_like, sentences
 from byline.recover._outlets import infer_outlet, outlet_from_name
@@ -34,6 +35,7 @@ def finish_post(items: list[Item], kind: ArchiveKind | None, name: str | None) -
     _mark_repeats(items)
     _mark_continuations(items)
     _mark_footnote_runs(items)
+    _mark_asterisk_notes(items)
     blocks = [Block(role, para.text, para.line) for para, role in items]
     post = Post(blocks=blocks)
     if kind == "category" and name:
@@ -110,6 +112,47 @@ def _mark_footnote_runs(items: list[Item]) -> None:
         neighbours = [items[m][1] for m in (n - 1, n + 1) if 0 <= m < len(items)]
         if "footnote" in neighbours and footnote_like(para.clean) and role == "body":
             items[n] = (para, "footnote")
+
+
+ASTERISK_NOTE = re.compile(r"^\*\s*[A-Z(“\"‘']")
+
+
+def _mark_asterisk_notes(items: list[Item]) -> None:
+    """A lone "* ..." line after the last paragraph is a note, not a one-item list."""
+    body_lines = [n for n, (_, role) in enumerate(items) if role in ("body", "heading")]
+    if not body_lines:
+        return
+    last = body_lines[-1]
+    para = items[last][0]
+    previous = items[last - 1][0].clean if last > 0 else ""
+    if ASTERISK_NOTE.match(para.clean) and not previous.startswith("*") and last > 0:
+        items[last] = (para, "footnote")
+
+
+def harmonise_outlets(posts: list[Post], category: str | None) -> None:
+    """Outlets as one page names them: "the Monitor" is the Christian Science Monitor a
+    neighbouring post named in full, and on a category page named after an outlet some
+    post ran in, the posts that name none ran there too."""
+    named = {fold(p.outlet.name): p.outlet for p in posts if p.outlet is not None}
+    for post in posts:
+        if post.outlet is None or post.outlet.aliases:
+            continue
+        short = fold(post.outlet.name)
+        fuller = [o for key, o in named.items() if key != short and short in key.split()]
+        if len(fuller) == 1:
+            post.outlet = fuller[0]
+    if category is None:
+        return
+    same = [p.outlet for p in posts if p.outlet is not None and _names(p.outlet, category)]
+    if same:
+        for post in posts:
+            if post.outlet is None:
+                post.outlet = same[0]
+
+
+def _names(outlet: Outlet, name: str) -> bool:
+    spellings = {fold(s) for s in (outlet.name, *outlet.aliases)}
+    return fold(name) in spellings or fold(name).removeprefix("the ") in spellings
 
 
 def published_date(items: list[Item]) -> date | None:
