@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from textwrap import dedent
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from byline.recover import recover_text
 
 
@@ -195,3 +198,25 @@ def test_identity_ignores_case_spacing_and_the_preface() -> None:
     edited = page(CATEGORY_PAGE).replace("A new column for", "Another column for")
     two = recover_text(edited.replace("not a business", "not  a business")).posts[0]
     assert one.content_key == two.content_key
+
+
+LINE_PIECES = [
+    "Archive for the ‘X’ Category", "Posts Tagged 'y'", "A piece I wrote for the Guardian.",
+    "Short Title Here", "12 March 2021", "Posted on 3 May 2020 by Ann Lee | 2 Comments",
+    "By Ann Lee", "Ann Lee is a fellow at the Institute.", "1 Source, ‘Title’, 2019.",
+    "• item", "- item", "Photo of a thing. © Agency", "img_0042", "Continue reading →",
+    "A body paragraph that runs on and ends properly.", "continues in lower case", "",
+    "Q: a question?", "Why does this matter?", "* a note", "Share this:", "Table 1. Data",
+    "a | b | c",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES) | st.text(max_size=40), max_size=40))
+def test_any_text_recovers_without_error_and_labels_each_line_once(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    labels = recover_text(text).line_labels()
+    expected = [n for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+    assert [row["line"] for row in labels] == expected
+    posts = [row["post"] for row in labels if row["post"] >= 0]
+    assert posts == sorted(posts)
