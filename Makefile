@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SAMPLE := src/byline/data/sample
 DEMO_DB := $(VENV)/demo.db
+DEMO_SITE := $(VENV)/demo-site
+PORT ?= 8000
 
 .PHONY: setup demo test lint clean
 
@@ -19,8 +21,8 @@ demo: setup
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/byline --db $(DEMO_DB) import $(SAMPLE)
 	$(BIN)/byline --db $(DEMO_DB) posts
-	$(BIN)/byline --db $(DEMO_DB) archive --tag Ports --format text | head -30
-	$(BIN)/byline --db $(DEMO_DB) search "water" --format table
+	$(BIN)/byline --db $(DEMO_DB) build --out $(DEMO_SITE)
+	$(BIN)/byline --db $(DEMO_DB) serve --out $(DEMO_SITE) --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check src tests bench

@@ -6,16 +6,20 @@ from byline.errors import (
     NotFoundError,
     ParseError,
     PublishError,
+    SettingsError,
     SourceError,
     StoreError,
 )
 from byline.model import Block, Outlet, Piece, Post, Provenance, Source
+from byline.publish.site import BuildReport, build_site
 from byline.recover import RecoveredPage, recover_text
+from byline.settings import Settings, load_settings
 from byline.sources.text import read_archive_text
 
 __all__ = [
     "Archive",
     "Block",
+    "BuildReport",
     "BylineError",
     "ImportReport",
     "NotFoundError",
@@ -27,9 +31,13 @@ __all__ = [
     "PublishError",
     "RecoveredPage",
     "Refused",
+    "Settings",
+    "SettingsError",
     "Source",
     "SourceError",
     "StoreError",
+    "build_site",
+    "load_settings",
     "read_archive_text",
     "recover_text",
 ]

@@ -26,7 +26,9 @@ from typing import Self
 
 from byline.errors import NotFoundError, ParseError, SourceError
 from byline.publish import ArchivePage, archive_order
+from byline.publish.site import BuildReport, build_site
 from byline.recover import recover_text
+from byline.settings import Settings
 from byline.sources.text import read_text_file
 from byline.store import (
     ArchiveBy,
@@ -276,6 +278,16 @@ class Archive:
         return self.store.search(
             query, include_all=include_all, limit=limit, marks=marks or Marks()
         )
+
+    def build(
+        self, out_dir: str | Path, settings: Settings | None = None, *, full: bool = False
+    ) -> BuildReport:
+        """Publish the archive as a static site in ``out_dir`` (see ``build_site``).
+
+        Incremental: only pages showing something that changed are rendered
+        again.  ``settings`` default to byline's own (no ``byline.toml`` read).
+        """
+        return build_site(self.store, out_dir, settings or Settings(), full=full)
 
     def _not_found_message(self, by: ArchiveBy, name: str) -> str:
         known = self.store.names(by)

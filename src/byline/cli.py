@@ -10,13 +10,16 @@ import json
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from byline.api import DEFAULT_SEARCH_LIMIT, Archive, sample_path
+from byline.api import DEFAULT_SEARCH_LIMIT, Archive, default_db_path, sample_path
 from byline.errors import BylineError
 from byline.publish import archive_json, hit_json, render_html, render_text, summary_json
+from byline.publish.site import BuildReport
+from byline.settings import CONFIG_NAME, find_config, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +38,9 @@ def friendly_errors(func: F) -> F:
 
 
 DB_HELP = "Archive database file; default $BYLINE_DB, else ./byline.db."
+OUT_HELP = "The site's folder."
+CONFIG_HELP = f"Settings file; default ./{CONFIG_NAME} when there is one."
+DEFAULT_OUT = "site"
 OUTLET_WIDTH = 24  # characters of an outlet's name shown in a table
 
 
@@ -232,6 +238,94 @@ def search(
         )
         click.echo(f"{rank:>2}. {hit.title}" + (f" ({facts})" if facts else ""))
         click.echo(f"    #{hit.id}  score {hit.score:.2f}  {hit.snippet}")
+
+
+@main.command()
+@click.option(
+    "--out", type=click.Path(file_okay=False), default=DEFAULT_OUT, show_default=True, help=OUT_HELP
+)
+@click.option("--config", type=click.Path(dir_okay=False), default=None, help=CONFIG_HELP)
+@click.option("--full", is_flag=True, help="Render every page again, not only what changed.")
+@db_option
+@click.pass_context
+@friendly_errors
+def build(ctx: click.Context, out: str, config: str | None, full: bool, db: str | None) -> None:
+    """Publish the archive as a static site in --out (default ./site).
+
+    Post pages, home and archive pages, feeds, sitemap and redirects; see
+    docs/publishing.md for the layout and the byline.toml settings.  A rebuild
+    renders only the pages that show something that changed, and a failed
+    build leaves the previous site as it was.
+    """
+    settings = load_settings(config)
+    with open_archive(ctx, db) as archive:
+        report = archive.build(out, settings, full=full)
+    click.echo(describe_build(report))
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+@main.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free one).",
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False), default=DEFAULT_OUT, show_default=True, help=OUT_HELP
+)
+@click.option("--config", type=click.Path(dir_okay=False), default=None, help=CONFIG_HELP)
+@db_option
+@click.pass_context
+@friendly_errors
+def serve(ctx: click.Context, port: int, out: str, config: str | None, db: str | None) -> None:
+    """Build the site, serve it on 127.0.0.1 and rebuild it when anything changes.
+
+    Watches the database, byline.toml and the templates/ folder beside it
+    once a second; stop with Ctrl-C.
+    """
+    from byline.publish.serve import Preview
+
+    db_path = default_db_path(db or ctx.find_root().params.get("db"))
+    config_path = find_config(config)
+
+    def rebuild() -> str:
+        settings = load_settings(config_path)
+        with Archive.open(db_path) as archive:
+            return describe_build(archive.build(out, settings))
+
+    click.echo(rebuild())
+    settings = load_settings(config_path)
+    watched = [db_path, db_path.with_name(db_path.name + "-wal")]
+    config_file = config_path or Path.cwd() / CONFIG_NAME
+    watched += [config_file, config_file.parent / "templates"]
+    try:
+        preview = Preview(
+            out,
+            port=port,
+            root_path=settings.root_path,
+            rebuild=rebuild,
+            watch=watched,
+            log=click.echo,
+        )
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on 127.0.0.1:{port} ({exc})") from exc
+    click.echo(f"Serving {out} at {preview.url} — Ctrl-C to stop.")
+    try:
+        preview.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+
+
+def describe_build(report: BuildReport) -> str:
+    """One line about a build, for people."""
+    return (
+        f"Built {report.pages} pages from {report.posts} posts in {report.out_dir}: "
+        f"{report.written} files written, {report.unchanged} unchanged, "
+        f"{report.removed} removed in {report.seconds:.2f} s."
+    )
 
 
 @main.command("sample-path")

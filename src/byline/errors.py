@@ -5,6 +5,7 @@
     ├── ParseError    a file was read but holds no archive byline can recover
     ├── StoreError    the database refused or is not a byline database
     ├── NotFoundError the archive holds no such post, category, tag or outlet
+    ├── SettingsError byline.toml cannot be read or holds a bad setting
     └── PublishError  a site or export could not be written
 
 Foreign exceptions are translated at the one boundary where they occur
@@ -30,6 +31,10 @@ class StoreError(BylineError):
 
 class NotFoundError(BylineError):
     """A post, category, tag or outlet asked for by name is not in the archive."""
+
+
+class SettingsError(BylineError):
+    """A settings file cannot be read, is not TOML, or holds an unknown or bad setting."""
 
 
 class PublishError(BylineError):

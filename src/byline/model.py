@@ -15,7 +15,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Literal, get_args
 
 Role = Literal[
@@ -115,6 +115,45 @@ class Source:
     position: int  # the post's index on that page
 
 
+@dataclass(frozen=True)
+class Comment:
+    """A reader's comment kept from an export; kept, never published by byline."""
+
+    id: str
+    author: str
+    html: str  # sanitised (nh3): comments are other people's markup
+    published_at: datetime | None = None  # aware (UTC) when the source said so
+    parent: str | None = None  # the comment it answers
+    status: str = "1"  # WordPress comment_approved: "1", "0", "spam", "trash"
+    kind: str = "comment"  # comment | pingback | trackback
+    author_email: str = ""
+    author_url: str = ""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A media item filed under a post (a WordPress attachment): where it is, what it says."""
+
+    url: str
+    caption: str | None = None
+    title: str | None = None
+    alt: str | None = None
+    description: str | None = None
+    original_id: str | None = None
+    status: str = "inherit"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A category or tag as a site declared it: slug, name and (categories) parent slug."""
+
+    kind: Literal["category", "tag"]
+    name: str
+    slug: str
+    parent: str | None = None  # the parent category's slug
+    description: str = ""
+
+
 @dataclass
 class Post:
     """A blog entry: the writer's preface and the piece it re-publishes."""
@@ -127,6 +166,24 @@ class Post:
     status: Status = "publish"
     slug: str = ""
     sources: list[Source] = field(default_factory=list)
+    # Addresses the post had before (an export's old permalinks and slugs), so a
+    # published site can redirect them; paths ("/2019/03/old/") or full URLs.
+    old_urls: list[str] = field(default_factory=list)
+    # What structured sources (WordPress exports, feeds, HTML pages, Markdown) add.
+    post_type: str = "post"  # "post", "page", or a custom WordPress type
+    authors: list[str] = field(default_factory=list)  # display names
+    published_at: datetime | None = None  # exact time; aware when the source gave an offset
+    excerpt: str | None = None  # a manual excerpt or summary (sanitised HTML, usually text)
+    sticky: bool = False
+    protected: bool = False  # password-protected at the source: never public
+    url: str | None = None  # the post's own address where it was published
+    guid: str | None = None
+    original_id: str | None = None  # its id where it came from (a WordPress post ID)
+    old_slugs: list[str] = field(default_factory=list)  # WordPress ``_wp_old_slug``
+    body_html: str | None = None  # the body as the source wrote it, sanitised (nh3)
+    comments: list[Comment] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    post_meta: list[tuple[str, str]] = field(default_factory=list)  # other WordPress meta
 
     def texts(self, role: Role) -> list[str]:
         return [b.text for b in self.blocks if b.role == role]

@@ -6,13 +6,19 @@ added without touching them.
 """
 
 from byline.store._base import (
+    EXCERPT_CHARS,
     PUBLIC_STATUSES,
     ArchiveBy,
     ArchiveKey,
+    ArchiveListing,
+    ListedPost,
+    ListingText,
     Marks,
+    OldUrl,
     PageResult,
     PostSummary,
     SearchHit,
+    SiteIndex,
     SourcePage,
     Store,
     StoreCounts,
@@ -24,14 +30,20 @@ from byline.store._fts import fts_query
 from byline.store._sqlite import SQLiteStore
 
 __all__ = [
+    "EXCERPT_CHARS",
     "PUBLIC_STATUSES",
     "ArchiveBy",
     "ArchiveKey",
+    "ArchiveListing",
+    "ListedPost",
+    "ListingText",
     "Marks",
+    "OldUrl",
     "PageResult",
     "PostSummary",
     "SQLiteStore",
     "SearchHit",
+    "SiteIndex",
     "SourcePage",
     "Store",
     "StoreCounts",

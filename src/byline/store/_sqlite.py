@@ -19,17 +19,24 @@ from byline.errors import StoreError
 from byline.model import ROLES, Block, Outlet, Post, Role, Source, Status
 from byline.store._base import (
     DEFAULT_MARKS,
+    EXCERPT_CHARS,
     PUBLIC_STATUSES,
     ArchiveBy,
     ArchiveKey,
+    ArchiveListing,
+    ListedPost,
+    ListingText,
     Marks,
+    OldUrl,
     PageResult,
     PostSummary,
     SearchHit,
+    SiteIndex,
     SourcePage,
     Store,
     StoreCounts,
     StoredPost,
+    TermKind,
     term_key,
 )
 from byline.store._fts import fts_query
@@ -44,6 +51,7 @@ HEADLINE_WEIGHT = 10.0
 STANDFIRST_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
 STATUSES: frozenset[str] = frozenset(get_args(Status))
+ARCHIVE_KINDS: frozenset[str] = frozenset(get_args(ArchiveBy))
 M = TypeVar("M", bound=Callable[..., Any])
 
 
@@ -97,6 +105,10 @@ class SQLiteStore(Store):
 
     def _read(self) -> sqlite3.Connection:
         return self._connect(create=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A connection cannot cross into another process; the copy reopens lazily.
+        return {"path": self.path, "_conn": None}
 
     def close(self) -> None:
         if self._conn is not None:
@@ -220,6 +232,141 @@ class SQLiteStore(Store):
     def get_post(self, post_id: int) -> StoredPost | None:
         found = self._load_posts([post_id])
         return found[0] if found else None
+
+    @_translated
+    def get_posts(self, post_ids: Sequence[int]) -> list[StoredPost]:
+        return self._load_posts(list(dict.fromkeys(post_ids)))
+
+    @_translated
+    def shown_blocks(self, post_ids: Sequence[int]) -> dict[int, list[Block]]:
+        conn = self._read()
+        found: dict[int, list[Block]] = {}
+        first_source: dict[int, int] = {}
+        for chunk in _chunks(post_ids):
+            marks = ",".join("?" * len(chunk))
+            # The page a post was first found on is the oldest source that has it,
+            # so its blocks come first; posts.source_id is not read because it
+            # sits after the body in the row.
+            for post_id, source_id, role, text, line in conn.execute(
+                "SELECT post_id, source_id, role, text, line FROM blocks"
+                f" WHERE post_id IN ({marks}) ORDER BY post_id, source_id, seq",
+                chunk,
+            ):
+                if first_source.setdefault(post_id, source_id) == source_id:
+                    found.setdefault(post_id, []).append(Block(_role(role), text, line))
+        return found
+
+    @_translated
+    def site_index(self, include_all: bool = False) -> SiteIndex:
+        # A few plain scans: the posts are read from the posts_site index alone,
+        # never from their rows (whose bodies would have to be read past), so
+        # this costs tens of milliseconds at ten thousand posts.
+        conn = self._read()
+        where, params = _status_filter(include_all, column="status")
+        rows = conn.execute(
+            "SELECT id, status, published, source_id, position, revision, outlet_id,"
+            f" created_at, slug, title FROM posts INDEXED BY posts_site WHERE {where}"
+            " ORDER BY published IS NULL, published DESC, source_id, position, id",
+            params,
+        ).fetchall()
+        place = {row[0]: (row[3], row[4], row[0]) for row in rows}  # where first found
+        kinds = {
+            term_id: (kind, name)
+            for term_id, kind, name in conn.execute("SELECT id, kind, name FROM terms")
+        }
+        category_ids = {term_id for term_id, (kind, _) in kinds.items() if kind == "category"}
+        # (page that filed it, its position there, where first found, post) per term
+        filed: dict[int, list[tuple[int, int, tuple[int, int, int], int]]] = {}
+        categories: dict[int, list[int]] = {}
+        tags: dict[int, list[int]] = {}
+        # Joined here: SQLite's join costs more than two scans and a dict.
+        positions = {
+            (post_id, source_id): position
+            for post_id, source_id, position in conn.execute(
+                "SELECT post_id, source_id, position FROM post_sources"
+            )
+        }
+        for post_id, term_id, source_id in conn.execute(
+            "SELECT post_id, term_id, source_id FROM post_terms ORDER BY rowid"
+        ):  # in the order the pages named them
+            first = place.get(post_id)
+            if first is None:
+                continue
+            position = positions.get((post_id, source_id), -1)
+            filed.setdefault(term_id, []).append((source_id, position, first, post_id))
+            (categories if term_id in category_ids else tags).setdefault(post_id, []).append(
+                term_id
+            )
+        fromiso = date.fromisoformat
+        posts = tuple(
+            ListedPost(
+                row[0],
+                row[8],
+                row[9],
+                row[6],
+                fromiso(row[2]) if row[2] else None,
+                _status(row[1]),
+                row[5],
+                row[7],
+                tuple(categories.get(row[0], ())),
+                tuple(tags.get(row[0], ())),
+            )
+            for row in rows
+        )
+        # As archive_posts orders them: the page that filed a post under a term
+        # places it there, then the page the post was first found on.
+        archives = [
+            ArchiveListing(
+                ArchiveKey(_by(kinds[term_id][0]), term_id, kinds[term_id][1]),
+                tuple(member[3] for member in sorted(members)),
+            )
+            for term_id, members in filed.items()
+        ]
+        archives.sort(key=lambda a: (a.key.by, a.key.id))
+        outlets = dict(conn.execute("SELECT id, name FROM outlets").fetchall())
+        by_outlet: dict[int, list[tuple[int, int, int]]] = {}
+        for row in rows:
+            if row[6] is not None:
+                by_outlet.setdefault(row[6], []).append(place[row[0]])
+        archives += [
+            ArchiveListing(
+                ArchiveKey("outlet", outlet_id, outlets[outlet_id]),
+                tuple(member[2] for member in sorted(members)),
+            )
+            for outlet_id, members in sorted(by_outlet.items())
+        ]
+        old_urls = tuple(
+            OldUrl(post_id, url)
+            for post_id, url in conn.execute("SELECT post_id, url FROM post_urls ORDER BY id")
+        )
+        terms = {term_id: (_term_kind(kind), name) for term_id, (kind, name) in kinds.items()}
+        return SiteIndex(posts, tuple(archives), old_urls, outlets, terms)
+
+    @_translated
+    def listing_texts(self, post_ids: Sequence[int]) -> dict[int, ListingText]:
+        conn = self._read()
+        found: dict[int, ListingText] = {}
+        for chunk in _chunks(post_ids):
+            marks = ",".join("?" * len(chunk))
+            for post_id, standfirst, excerpt in conn.execute(
+                "SELECT id, standfirst, CASE WHEN standfirst IS NULL THEN substr(body, 1, ?) END"
+                f" FROM posts WHERE id IN ({marks})",
+                [EXCERPT_CHARS, *chunk],
+            ):
+                found[post_id] = ListingText(standfirst, excerpt or "")
+        return found
+
+    @_translated
+    def running_texts(self, post_ids: Sequence[int]) -> dict[int, str]:
+        conn = self._read()
+        found: dict[int, str] = {}
+        for chunk in _chunks(post_ids):
+            marks = ",".join("?" * len(chunk))
+            for post_id, standfirst, body in conn.execute(
+                f"SELECT id, standfirst, body FROM posts WHERE id IN ({marks})", chunk
+            ):
+                found[post_id] = f"{standfirst}\n\n{body}" if standfirst else body
+        return found
 
     @_translated
     def search(
@@ -364,11 +511,11 @@ class SQLiteStore(Store):
         return found
 
 
-def _status_filter(include_all: bool) -> tuple[str, list[str]]:
+def _status_filter(include_all: bool, column: str = "p.status") -> tuple[str, list[str]]:
     if include_all:
-        return "1 = 1", []
+        return f"{column} IS NOT NULL", []  # true for every row, and lets an index be used
     marks = ",".join("?" * len(PUBLIC_STATUSES))
-    return f"p.status IN ({marks})", list(PUBLIC_STATUSES)
+    return f"{column} IN ({marks})", list(PUBLIC_STATUSES)
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
@@ -385,6 +532,18 @@ def _status(value: str) -> Status:
     if value not in STATUSES:
         raise StoreError(f"unknown post status {value!r} in the database")
     return cast(Status, value)
+
+
+def _term_kind(value: str) -> TermKind:
+    if value not in ("category", "tag"):
+        raise StoreError(f"unknown term kind {value!r} in the database")
+    return cast(TermKind, value)
+
+
+def _by(value: str) -> ArchiveBy:
+    if value not in ARCHIVE_KINDS:
+        raise StoreError(f"unknown archive kind {value!r} in the database")
+    return cast(ArchiveBy, value)
 
 
 def _role(value: str) -> Role:

@@ -111,6 +111,7 @@ class PageWriter:
         post_id = rowid(cursor)
         self._link_source(post_id, post, source_id, at)
         self._link_terms(post_id, post, source_id)
+        self._link_old_urls(post_id, post, source_id)
 
     def _merge_post(self, post_id: int, post: Post, source_id: int, at: Source) -> bool:
         """Add what this page knows about a stored post; True if anything was added.
@@ -121,6 +122,7 @@ class PageWriter:
         """
         changed = self._link_source(post_id, post, source_id, at)
         changed |= self._link_terms(post_id, post, source_id)
+        changed |= self._link_old_urls(post_id, post, source_id)
         if post.outlet:
             cursor = self.conn.execute(
                 "UPDATE posts SET outlet_id = ?, outlet_source_id = ?"
@@ -166,6 +168,19 @@ class PageWriter:
             cursor = self.conn.execute(
                 "INSERT OR IGNORE INTO post_terms (post_id, term_id, source_id) VALUES (?, ?, ?)",
                 (post_id, self._term(kind, name), source_id),
+            )
+            changed |= cursor.rowcount > 0
+        return changed
+
+    def _link_old_urls(self, post_id: int, post: Post, source_id: int) -> bool:
+        """Keep the addresses the post had before; an address already claimed stays put."""
+        changed = False
+        for url in post.old_urls:
+            if not url.strip():
+                continue
+            cursor = self.conn.execute(
+                "INSERT OR IGNORE INTO post_urls (post_id, url, source_id) VALUES (?, ?, ?)",
+                (post_id, url.strip(), source_id),
             )
             changed |= cursor.rowcount > 0
         return changed
