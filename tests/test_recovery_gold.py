@@ -18,7 +18,7 @@ from byline.sources.text import read_text_file
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1] / "shared"
 CORPUS = SHARED / "corpus"
-FIXTURE_PAGES = tuple(HERE / "fixtures" / name for name in ("pages", "pages2", "pages3"))
+FIXTURE_PAGES = tuple(HERE / "fixtures" / name for name in ("pages", "pages2", "pages3", "pages4"))
 
 FLOORS = {  # set: (boundary_f1, role_acc), averaged over the set's pages
     "seeds": (0.95, 0.93),

@@ -36,7 +36,8 @@ ANY_DATE = re.compile(
 )
 
 DATE_PREFIX = (
-    r"(?:(?:posted|published|updated|first published|last updated|dated?|on)\s*(?:on)?\s*:?\s*)?"
+    r"(?:(?:posted|published|updated|first published|last updated|dated?|on)\s*"
+    r"(?:on|here|on this blog)?\s*[:,]?\s*)?"
 )
 DATE_LINE = re.compile(
     rf"^{DATE_PREFIX}(?:{WEEKDAY}\s*)?(?:{DMY}|{MDY}|{ISO}|{NUMERIC}|{MONTH_YEAR}){TIME}?\.?"

@@ -63,6 +63,7 @@ PAGE_TITLE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
             rf"^(?:Month|Year|Day|Archives? for)\s*:\s*(?P<name>(?:{MONTH_NAMES}|\d).*\d{{4}})$",
             "date",
         ),
+        (r"^(?:Articles|Posts|Stories|Columns|Writing|Essays)\s*:\s*(?P<name>.+)$", "category"),
         (r"^(?P<name>.+?)\s+Archives?$", "category"),
     )
 ]
@@ -97,7 +98,15 @@ FOOTER_PATTERNS = [
         r"^(?:edit|reply|report|subscribe|share|like|comment|save|listen|follow|"
         r"sign up|log in|back to top|top)$",
         r"^(?:labels?|topics?)\s*:.{0,200}$",
-        r"^(?:email this|share to|blogthis|share on)\b.{0,120}$",
+        r"^(?:email this|share to|blogthis|share on).{0,120}$",
+        r"^(?:older|newer) (?:posts|entries)(?: home)?$",
+        r"^home$",
+        r"^a collection of \d+ (?:posts|articles|stories)$",
+        r"^canonical link$",
+        r"^exported from \w+ on\b.{0,40}$",
+        r"^originally published at [\w.-]+\.[a-z]{2,}\b.{0,60}$",  # a platform's own footer
+        r"^(?:©|\(c\)|copyright)\s*.{0,80}(?:reproduced|rights reserved|permission|licen[cs]e)"
+        r".{0,80}$",
         r"^\d+\s*min(?:ute)?s?\s+(?:read|listen)$",
         r"^posted by\b.{0,80}$",
         r"^(?:read more|related|see also|more from|recommended)\s*:.{0,200}$",
@@ -159,7 +168,7 @@ CREDIT_TAIL = re.compile(
 PAREN_CREDIT_TAIL = re.compile(r"\((?:[^()]*/[^()]*|Reuters|AFP|AP|EPA|Getty[^()]*|Xinhua)\)\.?$")
 
 IMAGE_FILE = re.compile(
-    r"^(?:[\w.()@-]+\.(?:jpe?g|png|gif|webp|tiff?|svg|bmp|heic)|"
+    r"^(?:[\w.()@*-]+\.(?:jpe?g|png|gif|webp|tiff?|svg|bmp|heic)|"
     r"(?=[\w.-]*[_\d])(?=(?:[\w.]*[-_]){2,})[\w.-]+|"
     r"[\w-]*_[\w.-]*|"
     r"[a-z0-9]+(?:-[a-z0-9]+){3,}(?:@\dx)?(?:\.\w{3,4})?)$",  # "uniform-survey-chart-final"
@@ -177,7 +186,7 @@ FOOTNOTE_START = re.compile(
 # "1. Halloran N, Price D. Care home mortality ... 2020;12:4." needs a reference's marks
 NUMBERED_REFERENCE = re.compile(
     r"^\s*\d{1,3}\.\s+[A-Z].*(?:\b(?:19|20)\d{2}(?:[–-]\d{2,4})?[a-z]?\s*[).;,:]|\bet al\b|"
-    r"\bdoi\b|\bvol\.|"
+    r"\bdoi\b|\bvol\.|\[(?:19|20)\d{2}\]|[‘“\"][^’”\"]{8,}[’”\"],|"
     r"\bpp?\.\s*\d|https?://)"
 )
 CITATION_CUE = re.compile(
@@ -290,12 +299,16 @@ PIPED_STAMP = re.compile(
     rf"^(?:[Bb]y\s|BY\s).{{0,200}}\|.*$|^.{{0,200}}\|.*(?i:published|updated)|"
     rf"^{NAME}\s*\|\s*[A-Z][^|\d]*(?:\|[^|]*)?$"  # "Name | Outlet | date", not a table row
 )
-NAME_LIST = re.compile(rf"^{NAME}(?:\s*(?:,|and|&)\s*{NAME})+(?:,\s*[^,.]{{2,60}})?$")
+NAME_LIST = re.compile(
+    rf"^(?!The\s){NAME}(?:\s*,\s*{NAME})*\s*(?:and|&)\s*{NAME}(?:,\s*[^,.]{{2,60}})?$"
+)  # co-authors: "Ann Lee and Bo Ray, University of X"
 
 
 def is_byline(clean: str, known_names: set[str]) -> bool:
     if PIPED_STAMP.match(clean) and len(clean.split()) <= MAX_STAMP_WORDS:
         return True  # "By NAME | Paper | Published: 12 May 2022 | Updated: ..."
+    if clean.lower().startswith("by ") and clean.endswith(".") and ANY_DATE.search(clean):
+        clean = clean[:-1]  # "By Name on March 3, 2022."
     too_long = len(clean.split()) > MAX_BYLINE_WORDS
     if (too_long or clean.endswith(".")) and not clean.lower().startswith(("published", "updated")):
         return False
@@ -363,7 +376,9 @@ def classify(para: Para, known_names: set[str]) -> Kind:
 
 MAX_IMAGE_CAPTION_WORDS = 20  # a caption under an image name is short
 MAX_STOPPED_TITLE_WORDS = 12  # a headline some blogs end with a full stop
-MIN_LIST_RUN = 3  # adjacent title-like lines that make a list, not a headline cluster
+MIN_LIST_RUN = 3
+MAX_LABEL_WORDS = 4
+MIN_LABEL_REPEATS = 3  # adjacent title-like lines that make a list, not a headline cluster
 
 
 def refine_in_context(paras: list[Para]) -> None:
@@ -401,6 +416,13 @@ def refine_in_context(paras: list[Para]) -> None:
             under_title = n > 0 and not para.blank_before and paras[n - 1].kind == "title"
             if stamped or under_title or counts[para.clean] > 1:
                 para.kind = "byline"  # an author's name above a date, or on every post
+        if (
+            para.kind == "title"
+            and para.words <= MAX_LABEL_WORDS
+            and counts[para.clean] >= MIN_LABEL_REPEATS
+        ):
+            para.kind = "byline"  # a section label over every post card ("Streets")
+            para.flags.add("label")
     for run in _adjacent_runs(paras):
         for items in _list_like_runs(run):
             for para in items:

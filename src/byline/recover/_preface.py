@@ -41,7 +41,8 @@ STRONG_CUES = [
         r"(?i:\b(?:I|we)\s+(?:wrote|have written|spoke|talked|answered|contributed|gave)\b)"
         rf"(?:\s+\S+){{0,8}}?\s+(?i:for|to|with|at|from)\s+(?:the\s+)?{CAP}",
         rf"(?i:\b(?:wrote|written)\s+(?:this\s+|it\s+)?for\s+(?:the\s+)?){CAP}",
-        rf"^(?:From|Via|Courtesy of)\s+(?:the\s+)?{CAP}(?:\s+{CAP}){{0,5}}\.",
+        rf"^(?:From|Via|Courtesy of)\s+(?:the\s+|this\s+|last\s+)?(?:(?i:week|month|day|weekend)"
+        rf"(?:’s|'s)\s+)?{CAP}(?:\s+{CAP}){{0,5}}\.",
         rf"(?i:\b(?:ran|published)\s+(?:in|at)\s+(?:the\s+)?){CAP}",
         r"(?i:\bwith\s+(?:kind\s+)?(?:thanks|permission)\b)",
         rf"(?i:\bthis\s+(?:time|one)\s+)(?:(?i:for|in|with|at)\s+(?:the\s+)?{CAP}|"

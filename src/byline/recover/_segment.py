@@ -73,6 +73,7 @@ MAX_LEAD_IN = 6  # paragraphs scanned ahead for the headline a preface introduce
 MAX_STANDFIRST_WORDS = 50
 MAX_SHORT_STANDFIRST_WORDS = 35  # a dek followed by a heading is one short sentence
 MAX_TERSE_WORDS = 25  # ... or two very short ones
+MIN_DEK_WORDS = 12  # a title-like line this long under a preface is a dek, not a section title
 HEADLINE_EVIDENCE = 2  # evidence needed to read a title-like line mid-body as a headline
 
 
@@ -110,6 +111,7 @@ def segment_page(text: str, path: str = "<text>", sha256: str = "") -> Recovered
     dates = date_position(paras)
     if title_para is None:
         masthead = _masthead(paras) if dates == "above" else _name_and_tagline(paras)
+        masthead = masthead or _label_heading(paras)
         paras = paras[len(masthead) :]
         for position, para in enumerate(paras):
             para.index = position
@@ -140,6 +142,17 @@ def _masthead(paras: list[Para]) -> list[Para]:
         if para.kind == "date":
             head = paras[:n]
             return head if all(p.kind in ("title", "text") and p.words <= 20 for p in head) else []
+    return []
+
+
+def _label_heading(paras: list[Para]) -> list[Para]:
+    """A section page whose name labels every post card: its first lines, up to the
+    first card's label, are the page's own heading."""
+    if not paras or "label" not in paras[0].flags:
+        return []
+    for n, para in enumerate(paras[1 : MAX_MASTHEAD_LINES + 2], start=1):
+        if para.clean == paras[0].clean:
+            return paras[:n]
     return []
 
 
@@ -253,7 +266,13 @@ class _Walker:
 
     def between_posts(self, i: int) -> int:
         para = self.paras[i]
-        closing = para.kind in END_KINDS or (para.kind == "date" and self.dates == "after")
+        nxt = self.paras[i + 1] if i + 1 < len(self.paras) else None
+        closing = (
+            para.kind in END_KINDS
+            or (para.kind == "date" and self.dates == "after")
+            # "By Name on 3 March 2022." inside a platform's footer block
+            or (para.kind in ("byline", "date") and nxt is not None and nxt.kind == "footer")
+        )
         if self.state == "end" and closing:
             self.add(para, KIND_ROLE[para.kind])
             return i + 1
@@ -447,6 +466,7 @@ class _Walker:
         k = len(items)
         while k > 0 and items[k - 1][0].kind in ("image", "byline"):
             k -= 1
+        labels = [n for n in range(k, len(items)) if "label" in items[n][0].flags]
         start = None
         run = 0
         j = k
@@ -456,7 +476,8 @@ class _Walker:
             if items[j][0].preface_score >= STRONG:
                 start = j
         if start is None:
-            return i
+            # a section label repeated on every post ("Streets") opens the next one
+            return items[labels[0]][0].index if labels else i
         while start > 1 and _is_body_text(items[start - 1]):
             if items[start - 1][0].preface_score < WEAK:
                 break
@@ -481,7 +502,7 @@ class _Walker:
         para = self.paras[i]
         if para.is_question or para.clean.isupper() or "standfirst" in seen:
             return False
-        if "preface" not in seen:
+        if "preface" not in seen or para.words >= MIN_DEK_WORDS:
             return True
         nxt = self.paras[i + 1] if i + 1 < len(self.paras) else None
         return nxt is not None and nxt.kind in DEK_FOLLOWERS
