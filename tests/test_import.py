@@ -66,7 +66,7 @@ def test_find_pages_walks_folders_skips_hidden_files_and_duplicates(tmp_path: Pa
     folder = copy_pages(tmp_path / "pages", "columns.txt")
     copy_pages(folder / "nested", "tagged_ferries.txt")
     copy_pages(folder / ".hidden", "tagged_ecologie.txt")
-    (folder / "notes.md").write_text("# not a page\n")
+    (folder / "notes.csv").write_text("not,a,source\n")  # not a kind byline reads
     files, refused = find_pages([folder, folder / "columns.txt", tmp_path / "missing.txt"])
     assert [f.relative_to(folder).as_posix() for f in files] == [
         "columns.txt",
@@ -79,7 +79,7 @@ def test_an_empty_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     files, refused = find_pages([tmp_path / "empty"])
     assert files == []
-    assert "no .txt files" in refused[0].message
+    assert "no files byline can import" in refused[0].message
 
 
 # -- importing --------------------------------------------------------------------

@@ -17,14 +17,17 @@ store, and when no file is importable the database is not even opened.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from byline.errors import NotFoundError, ParseError, SourceError
+from byline._api_entities import EntityArchive
+from byline._api_sources import Progress, Refused, SourcesArchive, find_files, store_files
+from byline._indexing import IndexReport
+from byline.errors import BylineError, NotFoundError, ParseError
 from byline.publish import ArchivePage, archive_order
 from byline.publish.site import BuildReport, build_site
 from byline.recover import recover_text
@@ -45,8 +48,6 @@ from byline.store import (
 
 DB_ENV = "BYLINE_DB"
 DEFAULT_DB = "byline.db"
-PAGE_SUFFIXES = frozenset({".txt"})  # what a folder import picks up
-RECOVER_BATCH = 100  # files recovered before their batch is written; bounds memory on big imports
 DEFAULT_SEARCH_LIMIT = 20
 MIN_UNTITLED_BODY_WORDS = 40  # running text a page with no archive heading must hold
 MAX_NAMES_IN_MESSAGE = 8  # known names offered when an archive name is not found
@@ -65,19 +66,13 @@ def sample_path() -> Path:
 
 
 @dataclass(frozen=True)
-class Refused:
-    """A file that was not imported, and why (``message`` starts with its path)."""
-
-    path: str
-    message: str
-
-
-@dataclass(frozen=True)
 class ImportReport:
     """What an import did: each stored page's result and each refused file."""
 
     stored: tuple[PageResult, ...]
     refused: tuple[Refused, ...]
+    indexed: IndexReport | None = None  # the indexing that followed (see Archive.index)
+    index_error: str | None = None  # why it could not run; the pages are stored all the same
 
     @property
     def new(self) -> int:
@@ -138,41 +133,16 @@ def read_page(path: str | Path) -> SourcePage:
 
 
 def find_pages(paths: Iterable[str | Path]) -> tuple[list[Path], list[Refused]]:
-    """The files to import: each file given, and every ``*.txt`` under each folder.
+    """The files to import: each file given, and every supported file under each folder.
 
     Folders are walked in sorted order so an import is repeatable; hidden files
-    and folders are skipped; a file named twice is imported once.
+    and folders are skipped; a file named twice is imported once (see
+    ``sources.detect.find_sources`` for what a folder import picks up).
     """
-    files: list[Path] = []
-    refused: list[Refused] = []
-    seen: set[Path] = set()
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = list(_pages_in(path))
-            if not found:
-                refused.append(Refused(str(path), f"{path}: no .txt files in this folder"))
-        elif path.exists():
-            found = [path]
-        else:
-            refused.append(Refused(str(path), f"{path}: no such file or folder"))
-            continue
-        for file in found:
-            key = file.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(file)
-    return files, refused
+    return find_files(paths)
 
 
-def _pages_in(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-        if not hidden and path.suffix.lower() in PAGE_SUFFIXES and path.is_file():
-            yield path
-
-
-class Archive:
+class Archive(EntityArchive, SourcesArchive):
     """A writer's archive in a store: import pages, list posts, render archives, search."""
 
     def __init__(self, store: Store) -> None:
@@ -201,27 +171,36 @@ class Archive:
     ) -> None:
         self.close()
 
-    def import_paths(self, paths: Iterable[str | Path]) -> ImportReport:
-        """Import archive pages from files and folders; refuse bad files, keep going.
+    def import_paths(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        index: bool = True,
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        """Import files and folders of any kind byline reads; refuse bad files, keep going.
 
-        Files are read and recovered before any is written (in batches of
-        ``RECOVER_BATCH``, so a folder of thousands does not sit in memory at
-        once), then each page is stored in one transaction.  The store is not
-        opened until a page is ready, so a run that refuses every file leaves
-        the database untouched.  Importing a page again changes nothing; a post
-        found on two pages is stored once, with both pages' terms and sources.
+        Each file is read by the reader its content calls for (WordPress
+        export, HTML page, feed, Markdown, archive text) and stored in one
+        transaction; a WordPress export is streamed into it a post at a time.
+        The store is not opened until a file has been read, so a run that
+        refuses every file leaves the database untouched.  Importing a file
+        again changes nothing; a piece found in several sources (the same text,
+        or a near-duplicate) is one post listing them all.  ``progress`` is
+        called after each file with (files done, files in all, the file).
+        Then, unless ``index`` is false, the new and changed posts are indexed
+        (see :meth:`index`); a failure there is reported, not raised.
         """
         files, refused = find_pages(paths)
-        stored: list[PageResult] = []
-        for start in range(0, len(files), RECOVER_BATCH):
-            ready: list[SourcePage] = []
-            for path in files[start : start + RECOVER_BATCH]:
-                try:
-                    ready.append(read_page(path))
-                except (SourceError, ParseError) as err:
-                    refused.append(Refused(str(path), str(err)))
-            stored.extend(self.store.save_page(page) for page in ready)
-        return ImportReport(tuple(stored), tuple(refused))
+        stored, late = store_files(self.store, files, progress)
+        refused += late
+        if not (index and stored):
+            return ImportReport(tuple(stored), tuple(refused))
+        try:
+            indexed = self.index()
+        except BylineError as err:
+            return ImportReport(tuple(stored), tuple(refused), index_error=str(err))
+        return ImportReport(tuple(stored), tuple(refused), indexed=indexed)
 
     def import_path(self, path: str | Path) -> ImportReport:
         """Import one file or folder (see :meth:`import_paths`)."""

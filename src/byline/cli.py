@@ -96,17 +96,20 @@ def open_archive(ctx: click.Context, db: str | None) -> Archive:
 @click.pass_context
 @friendly_errors
 def import_(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
-    """Import archive pages from files and folders (searched for *.txt).
+    """Import files and folders: WordPress exports, HTML pages, feeds, Markdown, archive text.
 
-    Files are read and recovered before anything is written, and each page is
-    stored in one transaction; importing a page again changes nothing, and a
-    post found on two pages is stored once with both pages' categories and
-    tags.  A file that cannot be imported is reported on stderr and the rest go
+    Each file is read by the reader its content calls for (folders: every
+    file of a kind byline reads) and stored in one transaction; importing a
+    file again changes nothing, and a piece found in several sources is one
+    post listing them all (byline sources POST, byline duplicates).  A file
+    that cannot be imported is reported on stderr at the end, and the rest go
     on; the exit status is 1 if any was refused.  When no file can be imported
     the database is not touched (not even created).
     """
-    with open_archive(ctx, db) as archive:
-        report = archive.import_paths(paths)
+    from byline._progress import ImportProgress
+
+    with open_archive(ctx, db) as archive, ImportProgress() as progress:
+        report = archive.import_paths(paths, progress=progress)
     if report.stored:
         files = len(report.stored)
         click.echo(
@@ -116,6 +119,8 @@ def import_(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
         )
     for refusal in report.refused:
         click.echo(f"Error: {refusal.message}", err=True)
+    if report.index_error:
+        click.echo(f"Warning: imported but not indexed: {report.index_error}", err=True)
     if report.refused:
         ctx.exit(1)
 
@@ -340,6 +345,11 @@ def sample_path_command() -> None:
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
+
+from byline import (  # noqa: E402  (commands that live in modules of their own)
+    _cli_entities,  # noqa: F401  (index, entities, entity, figures, suggest)
+    _cli_sources,  # noqa: F401  (export, sources, duplicates)
+)
 
 if __name__ == "__main__":
     main()

@@ -9,10 +9,11 @@ URL's path, then the site address) and ``path`` (the site address itself).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
+from byline.publish._entities import EntityLink, EntitySite
 from byline.publish._page import archive_title
 from byline.publish._urls import (
     archive_url,
@@ -22,7 +23,14 @@ from byline.publish._urls import (
     year_url,
 )
 from byline.settings import Settings
-from byline.store import ArchiveBy, ListedPost, SiteIndex, Store
+from byline.store import (
+    ArchiveBy,
+    EntityMention,
+    EntitySiteIndex,
+    ListedPost,
+    SiteIndex,
+    Store,
+)
 
 MONTHS = (
     "January",
@@ -70,6 +78,7 @@ class PostInfo:
     tags: tuple[Link, ...]
     digest: str  # changes whenever anything above (but the summary) changes
     summary: str = ""  # the standfirst, else the start of the running text; see load_summaries
+    mentions: tuple[EntityLink, ...] = ()  # on its own page: the entities it names, see page_info
 
     @property
     def date_text(self) -> str:
@@ -151,7 +160,13 @@ class PostInfos(Mapping[int, PostInfo]):
 class SiteModel:
     """Every address, link and archive of the site, from the store's index and the settings."""
 
-    def __init__(self, index: SiteIndex, settings: Settings) -> None:
+    def __init__(
+        self,
+        index: SiteIndex,
+        settings: Settings,
+        entities: EntitySiteIndex | None = None,
+        mentions: Callable[[], Sequence[EntityMention]] = tuple,
+    ) -> None:
         self.settings = settings
         self.root = settings.root_path
         self.site_url = settings.site_url
@@ -190,6 +205,9 @@ class SiteModel:
         for kind in self.archives:
             self.archives[kind].sort(key=lambda a: (a.name.casefold(), a.id))
         self.years = self._years()
+        self.entities = (
+            EntitySite(entities, self.listed, self.order, self.root, mentions) if entities else None
+        )
         self.digests = {p.id: self._digest(p) for p in index.posts}
         self.summaries: dict[int, str] = {}
         self.info = PostInfos(self)
@@ -256,9 +274,12 @@ class SiteModel:
         Its revision goes up with any write to it (its outlet, date, terms, a
         term's or outlet's name); its address can change with its slug; the
         slugs of its terms and outlet never change (see ``__init__``); and the
-        settings (outlets' display names) are in every page's signature.
+        settings (outlets' display names) are in every page's signature.  Once
+        the post is indexed, what pages show of its entities joins it.
         """
-        return f"{post.id}.{post.revision}{self.post_paths[post.id]}"
+        own = f"{post.id}.{post.revision}{self.post_paths[post.id]}"
+        mentions = self.entities.post_sig(post.id) if self.entities is not None else ""
+        return f"{own}~{mentions}" if mentions else own
 
     def make_info(self, post_id: int) -> PostInfo:
         """The :class:`PostInfo` of a published post (see :attr:`info`)."""
@@ -284,6 +305,13 @@ class SiteModel:
             digest=self.digests[post_id],
             summary=self.summaries.get(post_id, ""),
         )
+
+    def page_info(self, post_id: int) -> PostInfo:
+        """A post's info for its own page: with the entities it names (listings need not)."""
+        found = self.info[post_id]
+        if self.entities is None:
+            return found
+        return replace(found, mentions=self.entities.links_of(post_id))
 
 
 def excerpt(text: str, words: int = EXCERPT_WORDS) -> str:

@@ -18,6 +18,7 @@ from importlib import resources
 from urllib.parse import quote
 
 from byline.errors import PublishError
+from byline.publish._entity_pages import entity_pages
 from byline.publish._model import Archive, SiteModel, digest, pages_of
 from byline.publish._piece import piece_view
 from byline.publish._posts import PostJob, PostPages, Results, Workers
@@ -122,6 +123,7 @@ class PageBuilder:
         for year in self.model.years:
             self.archive_pages(year)
         self.years_page()
+        entity_pages(self)  # the entity pages and their index (see _entity_pages)
         self.site_feeds()
         self.misc_pages()
         self.finish_post_pages()
@@ -239,7 +241,7 @@ class PageBuilder:
                 relative, previous = self.writer.previous_entry(path)
                 jobs.append(
                     PostJob(
-                        info[post_id],
+                        model.page_info(post_id),
                         info[newer] if newer else None,
                         info[older] if older else None,
                         relative,

@@ -12,7 +12,10 @@ What templates are given (the names an override can use):
 - ``post`` (:class:`~byline.publish._model.PostInfo`) and ``piece``
   (:class:`~byline.publish._piece.PieceView`) on a post page;
 - ``items`` (a list of ``PostInfo``) on the home page and archives;
-- ``terms`` (a list of :class:`TermCount`) on the index pages.
+- ``terms`` (a list of :class:`TermCount`) on the index pages;
+- ``entity``, ``posts``, ``timeline``, ``undated``, ``co_mentions``,
+  ``figures`` and ``more_figures`` on an entity page, and ``groups`` on the
+  entity index (see ``_entity_pages``).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from byline.errors import PublishError
+from byline.publish._entities import ENTITIES_PAGE
 from byline.publish._model import Link, PostInfo, SiteModel
 from byline.publish._piece import PieceView
 from byline.publish._urls import (
@@ -103,7 +107,7 @@ class SiteView:
 class PageView:
     """One page: what it is called, where it is, how it describes itself."""
 
-    kind: str  # home | post | archive | index | search | 404
+    kind: str  # home | post | archive | index | entity | entities | search | 404
     title: str  # for <title> and previews
     heading: str  # the page's <h1>
     path: str
@@ -200,6 +204,8 @@ def site_view(model: SiteModel, *, search: bool) -> SiteView:
             nav.append(model.link(label, INDEX_PAGES[kind]))
     if model.years:
         nav.append(model.link("Years", YEARS_PAGE))
+    if model.entities:
+        nav.append(model.link("Entities", ENTITIES_PAGE))
     if search:
         nav.append(model.link("Search", SEARCH_PAGE))
     return SiteView(
@@ -268,6 +274,10 @@ class Renderer:
             html = self._text(template, SUMMARY_TEMPLATE, item=item)
             found = self._summaries[item.id] = Markup(html)
         return found
+
+    def fragment(self, name: str, **context: Any) -> Markup:
+        """A partial template (``_entity_post.html`` ...) rendered as markup to put in a page."""
+        return Markup(self._text(self._template(name), name, **context))
 
     def _template(self, name: str) -> Template:
         try:

@@ -39,6 +39,8 @@ from byline.store import Store
 SEARCH_MODULE = "byline.publish.search_index"
 SEARCH_FUNCTION = "write_search_index"
 CODE_FILES = (
+    "_entities.py",
+    "_entity_pages.py",
     "_footnotes.py",
     "_model.py",
     "_pages.py",
@@ -86,7 +88,7 @@ def build_site(
     previous = Manifest.read(out) if out.exists() else Manifest()
     reuse = not full and previous.fingerprint == fingerprint
     index = store.site_index()
-    model = SiteModel(index, settings)
+    model = SiteModel(index, settings, store.entity_site_index(), store.entity_mentions)
     renderer = Renderer(env, settings)
     renderer.site = site_view(model, search=renderer.has_search)
     search = SearchPlan.make(model, previous, full=not reuse)

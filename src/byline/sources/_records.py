@@ -12,19 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from byline.model import Attachment, Post, Term
+from byline.model import Attachment, Author, Post, Term
 from byline.store._base import SourcePage
 
 SourceKind = Literal["wxr", "html", "html-listing", "feed", "markdown", "archive-text"]
 
-
-@dataclass(frozen=True)
-class Author:
-    """A site's author as an export declares them."""
-
-    login: str
-    display_name: str
-    email: str = ""
+__all__ = ["Author", "SourceContents", "SourceKind"]  # Author lives in byline.model now
 
 
 @dataclass(frozen=True)

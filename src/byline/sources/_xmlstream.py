@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -161,7 +162,7 @@ class XmlStream:
 
     def nodes(self, chunks: Iterable[str]) -> Iterator[Node]:
         """Every element at the collected depth, in document order."""
-        try:
+        with translated_errors(self.name):
             for chunk in chunks:
                 self.parser.feed(chunk)
                 while self.target.done:
@@ -169,21 +170,76 @@ class XmlStream:
             self.parser.close()
             while self.target.done:
                 yield self.target.done.popleft()
-        except _TooDeep as exc:
-            raise SourceError(
-                f"{self.name}: XML nested deeper than {MAX_XML_DEPTH} levels; refused"
-            ) from exc
-        except defusedxml.DTDForbidden as exc:
-            raise SourceError(f"{self.name}: XML declares a document type; refused") from exc
-        except defusedxml.EntitiesForbidden as exc:
-            raise SourceError(
-                f"{self.name}: XML declares entities (an entity-expansion or external-entity "
-                "attack); refused"
-            ) from exc
-        except defusedxml.DefusedXmlException as exc:
-            raise SourceError(
-                f"{self.name}: XML refers to external resources; refused ({exc})"
-            ) from exc
-        except (SyntaxError, expat.ExpatError) as exc:
-            reason = " ".join(str(exc).split()) or "not well-formed"
-            raise ParseError(f"{self.name}: XML is not well-formed ({reason})") from exc
+
+
+class _Checker:
+    """A parser target that keeps nothing: depth, the root's name, namespaces."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.root = ""
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _TooDeep()
+        if not self.root:
+            self.root = short_name(tag)
+
+    def end(self, tag: str) -> None:
+        self.depth -= 1
+
+    def data(self, text: str) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def check_xml(chunks: Iterable[str], name: str) -> Prologue:
+    """Parse a whole document, keeping nothing, to know it is safe and well-formed.
+
+    Raises as :meth:`XmlStream.nodes` does; returns the root's name and every
+    namespace declared.  About five times faster than reading the nodes.
+    """
+    checker = _Checker()
+    namespaces: list[str] = []
+    parser = DefusedXMLParser(
+        target=checker, forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
+    previous = parser.parser.StartNamespaceDeclHandler
+
+    def on_namespace(prefix: str | None, uri: str) -> None:
+        namespaces.append(uri)
+        if previous is not None:
+            previous(prefix, uri)
+
+    parser.parser.StartNamespaceDeclHandler = on_namespace
+    with translated_errors(name):
+        for chunk in chunks:
+            parser.feed(chunk)
+        parser.close()
+    return Prologue(checker.root, tuple(dict.fromkeys(namespaces)))
+
+
+@contextmanager
+def translated_errors(name: str) -> Iterator[None]:
+    """expat's and defusedxml's exceptions as SourceError (unsafe) or ParseError (broken)."""
+    try:
+        yield
+    except _TooDeep as exc:
+        raise SourceError(
+            f"{name}: XML nested deeper than {MAX_XML_DEPTH} levels; refused"
+        ) from exc
+    except defusedxml.DTDForbidden as exc:
+        raise SourceError(f"{name}: XML declares a document type; refused") from exc
+    except defusedxml.EntitiesForbidden as exc:
+        raise SourceError(
+            f"{name}: XML declares entities (an entity-expansion or external-entity "
+            "attack); refused"
+        ) from exc
+    except defusedxml.DefusedXmlException as exc:
+        raise SourceError(f"{name}: XML refers to external resources; refused ({exc})") from exc
+    except (SyntaxError, expat.ExpatError) as exc:
+        reason = " ".join(str(exc).split()) or "not well-formed"
+        raise ParseError(f"{name}: XML is not well-formed ({reason})") from exc

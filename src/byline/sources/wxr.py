@@ -26,7 +26,7 @@ import hashlib
 import html
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -45,7 +45,7 @@ from byline.sources._files import (
 )
 from byline.sources._html_blocks import html_text, read_html_body, sanitize_html
 from byline.sources._records import Author, SourceContents
-from byline.sources._xmlstream import Node, XmlStream
+from byline.sources._xmlstream import Node, XmlStream, check_xml
 from byline.store._base import SourcePage
 
 KIND = "wxr"
@@ -135,6 +135,96 @@ def read_wxr(path: str | Path) -> SourceContents:
         site_title=reading.title,
         skipped=tuple(sorted(reading.skipped.items())),
     )
+
+
+class WxrStream:
+    """A WordPress export read while it is stored: a ``store.PageStream``.
+
+    Making one reads the whole file once and keeps nothing of it: its SHA-256,
+    and a parse through the same defused, depth-limited parser that refuses
+    entities, over-deep nesting, truncation and RSS that is not an export.  A
+    file refused here never reaches the store.  :meth:`posts` then reads it
+    again, one post at a time, so memory does not grow with the export;
+    :meth:`declared` is what the channel declared (terms, authors, the site)
+    and the media filed under posts read before them.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.file = Path(path)
+        self.name = str(path)
+        file_size(self.file, MAX_WXR_BYTES, "a WordPress export")
+        self.encoding = stream_encoding(read_head(self.file, SNIFF_BYTES), self.name)
+        digest = hashlib.sha256()
+        prologue = check_xml(stream_text(self.file, self.encoding, digest), self.name)
+        if prologue.root != "rss":
+            raise ParseError(f"{self.name}: not a WordPress export (its root is <{prologue.root}>)")
+        if not any(uri.startswith("http://wordpress.org/export/") for uri in prologue.namespaces):
+            raise ParseError(f"{self.name}: an RSS file, not a WordPress export (no wp: namespace)")
+        self.sha256 = digest.hexdigest()
+        self.path = str(self.file.resolve())
+        self._reading = _Reading()
+        self.count = 0
+
+    @classmethod
+    def checked(cls, path: str | Path, sha256: str, encoding: str) -> WxrStream:
+        """A stream over a file that has passed the safety pass already (in another process)."""
+        stream = cls.__new__(cls)
+        stream.file = Path(path)
+        stream.name = str(path)
+        stream.encoding = encoding
+        stream.sha256 = sha256
+        stream.path = str(stream.file.resolve())
+        stream._reading = _Reading()
+        stream.count = 0
+        return stream
+
+    @property
+    def page(self) -> SourcePage:
+        return SourcePage(self.path, self.sha256, KIND, [], encoding=self.encoding)
+
+    def posts(self) -> Iterator[Post]:
+        """The export's posts in file order, each with the media filed under it so far."""
+        reading = self._reading = _Reading()
+        self.count = 0
+        for node in XmlStream(self.name).nodes(stream_text(self.file, self.encoding)):
+            if node.name != "item":
+                _read_channel_element(node, reading)
+                continue
+            post = _read_item(node, reading, self.name)
+            if post is None:
+                continue
+            post.sources.append(
+                Source(KIND, self.path, self.sha256, node.line, _last_line(node), self.count)
+            )
+            if post.original_id:
+                post.attachments.extend(reading.attachments.pop(post.original_id, []))
+            self.count += 1
+            yield post
+
+    def declared(self) -> SourcePage:
+        """The page with what the channel declared; valid once :meth:`posts` is exhausted."""
+        reading = self._reading
+        filed = tuple(
+            (parent, attachment)
+            for parent, items in reading.attachments.items()
+            if parent
+            for attachment in items
+        )
+        return replace(
+            self.page,
+            title=reading.title,
+            terms=tuple(reading.terms),
+            authors=tuple(reading.authors.values()),
+            attachments=tuple(reading.attachments.get("", [])),
+            filed_attachments=filed,
+            site_url=reading.site_url,
+            site_title=reading.title,
+        )
+
+    @property
+    def skipped(self) -> tuple[tuple[str, int], ...]:
+        """Items not kept, by reason, once :meth:`posts` is exhausted."""
+        return tuple(sorted(self._reading.skipped.items()))
 
 
 def iter_wxr_posts(path: str | Path) -> Iterator[Post]:
@@ -382,4 +472,4 @@ def _rss_datetime(value: str) -> datetime | None:
         return None
 
 
-__all__ = ["iter_wxr_posts", "read_wxr", "wp_datetime"]
+__all__ = ["WxrStream", "iter_wxr_posts", "read_wxr", "wp_datetime"]

@@ -11,16 +11,21 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 from typing import Literal, NamedTuple, Self
 
-from byline.model import Block, Post, Source, Status, fold
+from byline.model import Attachment, Author, Block, Post, Source, Status, Term, fold
+from byline.store._entity_base import EntityStore
+from byline.store._source_base import SourceStore
 
 TermKind = Literal["category", "tag"]
 ArchiveBy = Literal["category", "tag", "outlet"]
 
-PUBLIC_STATUSES: tuple[Status, ...] = ("publish",)  # what a reader of the blog would see
+# What a reader of the blog would see: published, not password-protected, and a
+# post (not a page or another content type).  SQL reads it as public_condition().
+PUBLIC_STATUSES: tuple[Status, ...] = ("publish",)
+PUBLIC_TYPES: tuple[str, ...] = ("post",)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,15 @@ class SourcePage:
     title_line: int | None = None
     archive_kind: str | None = None  # category | tag | author | date | archive
     archive_name: str | None = None
+    # What a structured source declared around its posts (docs/importing.md).
+    terms: tuple[Term, ...] = ()  # categories (parents by slug) and tags, with slugs
+    authors: tuple[Author, ...] = ()
+    attachments: tuple[Attachment, ...] = ()  # media filed under no post
+    filed_attachments: tuple[tuple[str, Attachment], ...] = ()  # (parent's original id, media)
+    site_url: str | None = None
+    site_title: str | None = None
+    original_url: str | None = None  # a web-archive capture: the address it captured
+    captured_at: datetime | None = None  # a web-archive capture: when
 
 
 @dataclass(frozen=True)
@@ -190,6 +204,16 @@ EXCERPT_CHARS = 600  # of running text read per post for listings; a listing sho
 DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 
 
+def public_condition(prefix: str = "") -> str:
+    """SQL over ``posts`` (columns prefixed by ``prefix``, e.g. ``"p."``): the public posts."""
+    statuses = ", ".join(f"'{status}'" for status in PUBLIC_STATUSES)
+    types = ", ".join(f"'{kind}'" for kind in PUBLIC_TYPES)
+    return (
+        f"{prefix}status IN ({statuses}) AND {prefix}protected = 0"
+        f" AND {prefix}post_type IN ({types})"
+    )
+
+
 def term_key(name: str) -> str:
     """The folded key a category or tag is known by: case, accents, dashes, spaces."""
     return DASHES.sub("-", fold(name))
@@ -200,7 +224,7 @@ def outlet_key(name: str) -> str:
     return re.sub(r"^the\s+", "", term_key(name))
 
 
-class Store(ABC):
+class Store(EntityStore, SourceStore, ABC):  # see _entity_base and _source_base
     """An archive's storage: pages in, posts, archives and search results out.
 
     A backend must make :meth:`save_page` one transaction (all of a page or

@@ -7,6 +7,12 @@ rather than altered.  Each migration runs in its own transaction, statement by
 statement (``executescript`` would commit half-way), and re-reads the version
 once it holds the write lock, so two processes opening a new file at once do
 not both apply it.
+
+Numbers may have gaps: two lines of work each take a number, and either may
+land first.  A migration applied past a number byline does not have yet
+records that number in ``schema_skipped``, and the missing migration is
+applied when it arrives (so migrations that may arrive out of order must not
+depend on each other's tables).
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ class Migration:
 
 @lru_cache(maxsize=1)
 def migrations() -> tuple[Migration, ...]:
-    """Every migration shipped with byline, by version; versions must run 1, 2, 3 ..."""
+    """Every migration shipped with byline, by version: 1 first, no number twice."""
     folder = resources.files("byline.store").joinpath("migrations")
     found: list[Migration] = []
     for entry in folder.iterdir():
@@ -56,7 +62,8 @@ def migrations() -> tuple[Migration, ...]:
                 Migration(int(match.group("version")), entry.name, entry.read_text("utf-8"))
             )
     found.sort(key=lambda m: m.version)
-    if [m.version for m in found] != list(range(1, len(found) + 1)):
+    versions = [m.version for m in found]
+    if not versions or versions[0] != 1 or len(set(versions)) != len(versions):
         raise StoreError("byline's schema migrations are not numbered 0001, 0002, ...")
     return tuple(found)
 
@@ -94,17 +101,19 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
     check_ours(conn, path)
     ran = 0
     for migration in migrations():
-        if migration.version <= schema_version(conn):
+        if not _pending(conn, migration.version):
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if migration.version <= schema_version(conn):  # another process got here first
+            if not _pending(conn, migration.version):  # another process got here first
                 conn.execute("ROLLBACK")
                 continue
+            current = schema_version(conn)
             for statement in migration.statements():
                 conn.execute(statement)
+            _note_skipped(conn, current, migration.version)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {migration.version}")
+            conn.execute(f"PRAGMA user_version = {max(current, migration.version)}")
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if conn.in_transaction:
@@ -112,3 +121,29 @@ def migrate(conn: sqlite3.Connection, path: str) -> int:
             raise StoreError(f"{path}: schema migration {migration.name} failed: {exc}") from exc
         ran += 1
     return ran
+
+
+def _skipped(conn: sqlite3.Connection) -> set[int]:
+    """Versions a database went past because byline did not have them yet."""
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_skipped'"
+    ).fetchone():
+        return set()
+    return {row[0] for row in conn.execute("SELECT version FROM schema_skipped")}
+
+
+def _pending(conn: sqlite3.Connection, version: int) -> bool:
+    return version > schema_version(conn) or version in _skipped(conn)
+
+
+def _note_skipped(conn: sqlite3.Connection, current: int, version: int) -> None:
+    """Record the numbers this migration jumps over; forget this one if it was one."""
+    known = {m.version for m in migrations()}
+    missing = [v for v in range(current + 1, version) if v not in known]
+    if missing:
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_skipped (version INTEGER PRIMARY KEY)")
+        conn.executemany(
+            "INSERT OR IGNORE INTO schema_skipped (version) VALUES (?)", [(v,) for v in missing]
+        )
+    if version < current:
+        conn.execute("DELETE FROM schema_skipped WHERE version = ?", (version,))

@@ -20,7 +20,6 @@ from byline.model import ROLES, Block, Outlet, Post, Role, Source, Status
 from byline.store._base import (
     DEFAULT_MARKS,
     EXCERPT_CHARS,
-    PUBLIC_STATUSES,
     ArchiveBy,
     ArchiveKey,
     ArchiveListing,
@@ -37,11 +36,16 @@ from byline.store._base import (
     StoreCounts,
     StoredPost,
     TermKind,
+    public_condition,
     term_key,
 )
+from byline.store._entities import SQLiteEntities
 from byline.store._fts import fts_query
 from byline.store._migrate import check_ours, migrate
-from byline.store._write import PageWriter, find_outlet
+from byline.store._shown import Choice, choices_of, compose, extra_fields
+from byline.store._sources import SQLiteSources
+from byline.store._sqlrows import datetime_of
+from byline.store._write import find_outlet
 
 BUSY_TIMEOUT_SECONDS = 10.0  # another import holding the write lock is waited for, not failed
 ID_CHUNK = 500  # ids per "IN (...)" list; well under SQLite's bound-variable limit
@@ -68,7 +72,7 @@ def _translated(method: M) -> M:
     return cast(M, wrapper)
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
     """A byline archive in one SQLite file."""
 
     def __init__(self, path: str | Path) -> None:
@@ -118,20 +122,7 @@ class SQLiteStore(Store):
     # -- writing ----------------------------------------------------------------
 
     def save_page(self, page: SourcePage) -> PageResult:
-        conn = self._connect(create=True)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            result = PageWriter(conn, page).run()
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise StoreError(f"{page.path}: could not be stored ({exc})") from exc
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        return result
+        return self._save_page(page)  # one transaction, near-duplicates found: see _sources
 
     # -- reading ----------------------------------------------------------------
 
@@ -241,19 +232,27 @@ class SQLiteStore(Store):
     def shown_blocks(self, post_ids: Sequence[int]) -> dict[int, list[Block]]:
         conn = self._read()
         found: dict[int, list[Block]] = {}
-        first_source: dict[int, int] = {}
         for chunk in _chunks(post_ids):
             marks = ",".join("?" * len(chunk))
             # The page a post was first found on is the oldest source that has it,
             # so its blocks come first; posts.source_id is not read because it
-            # sits after the body in the row.
+            # sits after the body in the row.  A merged post is composed from
+            # the sources chosen for it (see _shown).
+            choices = choices_of(conn, chunk)
+            versions: dict[int, dict[int, list[Block]]] = {}
+            first_source: dict[int, int] = {}
             for post_id, source_id, role, text, line in conn.execute(
                 "SELECT post_id, source_id, role, text, line FROM blocks"
                 f" WHERE post_id IN ({marks}) ORDER BY post_id, source_id, seq",
                 chunk,
             ):
-                if first_source.setdefault(post_id, source_id) == source_id:
-                    found.setdefault(post_id, []).append(Block(_role(role), text, line))
+                first = first_source.setdefault(post_id, source_id)
+                if first == source_id or post_id in choices:
+                    versions.setdefault(post_id, {}).setdefault(source_id, []).append(
+                        Block(_role(role), text, line)
+                    )
+            for post_id, by_source in versions.items():
+                found[post_id] = compose(by_source, first_source[post_id], choices.get(post_id))
         return found
 
     @_translated
@@ -435,8 +434,12 @@ class SQLiteStore(Store):
         blocks: dict[tuple[int, int], list[Block]] = {}
         sources: dict[int, list[Source]] = {}
         by_id: dict[tuple[int, int], Source] = {}
+        choices: dict[int, Choice] = {}
+        extras: dict[int, dict[str, Any]] = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
+            choices.update(choices_of(conn, chunk))
+            extras.update(extra_fields(conn, chunk))
             for row in conn.execute(
                 "SELECT p.id, p.slug, p.outlet_id, o.name, p.published, p.status, p.source_id"
                 f" FROM posts p LEFT JOIN outlets o ON o.id = p.outlet_id WHERE p.id IN ({marks})",
@@ -470,8 +473,15 @@ class SQLiteStore(Store):
             shown = wanted.get(post_id, row[6])
             if (post_id, shown) not in blocks:
                 shown = row[6]
+            if post_id in wanted or post_id not in choices:
+                shown_blocks = blocks.get((post_id, shown), [])
+            else:  # a merged post, composed from the sources chosen for it
+                versions = {s: b for (p, s), b in blocks.items() if p == post_id}
+                shown_blocks = compose(versions, row[6], choices[post_id])
+                shown = choices[post_id][0]
+            extra = extras.get(post_id, {})
             post = Post(
-                blocks=blocks.get((post_id, shown), []),
+                blocks=shown_blocks,
                 categories=terms.get((post_id, "category"), []),
                 tags=terms.get((post_id, "tag"), []),
                 outlet=outlet,
@@ -479,6 +489,15 @@ class SQLiteStore(Store):
                 status=_status(row[5]),
                 slug=row[1],
                 sources=sources.get(post_id, []),
+                post_type=extra.get("post_type", "post"),
+                authors=extra.get("authors", []),
+                published_at=datetime_of(extra.get("published_at")),
+                excerpt=extra.get("excerpt"),
+                sticky=extra.get("sticky", False),
+                protected=extra.get("protected", False),
+                url=extra.get("url"),
+                guid=extra.get("guid"),
+                original_id=extra.get("original_id"),
             )
             loaded.append(StoredPost(post_id, post, by_id.get((post_id, shown))))
         return loaded
@@ -514,8 +533,7 @@ class SQLiteStore(Store):
 def _status_filter(include_all: bool, column: str = "p.status") -> tuple[str, list[str]]:
     if include_all:
         return f"{column} IS NOT NULL", []  # true for every row, and lets an index be used
-    marks = ",".join("?" * len(PUBLIC_STATUSES))
-    return f"{column} IN ({marks})", list(PUBLIC_STATUSES)
+    return public_condition(column.removesuffix("status")), []
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
