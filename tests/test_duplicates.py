@@ -320,3 +320,69 @@ def test_a_seed_piece_from_its_text_page_and_an_html_page_is_one_post_with_two_s
     assert [s.kind for s in merged.sources] == ["archive-text", "html"]
     assert post.preface == piece.preface
     assert post.published == when.date()
+
+
+def test_a_database_from_before_fingerprints_is_upgraded_and_matched(
+    two_copies: tuple[Path, Path], db_path: Path
+) -> None:
+    """A schema-2 archive: migration 3 keeps its posts, and they get fingerprints when needed."""
+    import sqlite3
+
+    from byline.store._migrate import APPLICATION_ID, migrations
+
+    blog, outlet = two_copies
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    for migration in migrations()[:2]:
+        for statement in migration.statements():
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 2")
+    page = read_page(blog)
+    (post,) = page.posts
+    conn.execute(
+        "INSERT INTO sources (id, sha256, path, kind, imported_at) VALUES (1, ?, ?, ?, ?)",
+        (page.sha256, page.path, page.kind, "2024-01-01T00:00:00+00:00"),
+    )
+    conn.execute(
+        "INSERT INTO posts (id, content_key, headline, title, slug, status, standfirst, body,"
+        " source_id, line_start, line_end, position, created_at)"
+        " VALUES (1, ?, ?, ?, 'lease', 'publish', ?, ?, 1, 1, 30, 0, '2024-01-01')",
+        (post.content_key, post.headline, post.title, post.standfirst, post.body_text),
+    )
+    conn.executemany(
+        "INSERT INTO blocks (post_id, source_id, seq, role, text, line) VALUES (1, 1, ?, ?, ?, ?)",
+        [(seq, b.role, b.text, b.line) for seq, b in enumerate(post.blocks)],
+    )
+    conn.execute(
+        "INSERT INTO post_sources (post_id, source_id, line_start, line_end, position)"
+        " VALUES (1, 1, 1, 30, 0)"
+    )
+    conn.execute(
+        "INSERT INTO terms (id, kind, name, key) VALUES (1, 'category', 'Columns', 'columns')"
+    )
+    conn.execute("INSERT INTO post_terms (post_id, term_id, source_id) VALUES (1, 1, 1)")
+    conn.close()
+    with Archive.open(db_path) as archive:
+        report = archive.import_paths([outlet, blog], index=False)
+        assert (report.new, report.merged, report.unchanged) == (0, 1, 1)
+        (summary,) = archive.posts()
+        assert [s.matched for s in archive.sources(summary.id)] == ["first", "near"]
+        assert archive.post(summary.id).post.preface == [PREFACE]
+
+
+def test_the_site_shows_a_merged_post_once_with_its_preface_and_whole_piece(
+    two_copies: tuple[Path, Path], db_path: Path, tmp_path: Path
+) -> None:
+    from site_helpers import SETTINGS, build, html_files
+
+    blog, outlet = two_copies
+    with Archive.open(db_path) as archive:
+        archive.import_paths([blog, outlet], index=False)
+    out = tmp_path / "site"
+    report = build(db_path, out, SETTINGS)
+    assert report.posts == 1
+    (page,) = [p for p in html_files(out) if "the-quay-cafe" in str(p)]
+    text = page.read_text("utf-8")
+    assert "written after the council meeting" in text  # the blog's preface
+    assert "they would like to go on doing so" in text  # the paragraph the blog cut
+    assert "Estuary Gazette" in text

@@ -8,6 +8,7 @@ added without touching them.
 from byline.store._base import (
     EXCERPT_CHARS,
     PUBLIC_STATUSES,
+    PUBLIC_TYPES,
     ArchiveBy,
     ArchiveKey,
     ArchiveListing,
@@ -24,6 +25,7 @@ from byline.store._base import (
     StoreCounts,
     StoredPost,
     outlet_key,
+    public_condition,
     term_key,
 )
 from byline.store._entity_base import (
@@ -52,6 +54,7 @@ from byline.store._sqlite import SQLiteStore
 __all__ = [
     "EXCERPT_CHARS",
     "PUBLIC_STATUSES",
+    "PUBLIC_TYPES",
     "ArchiveBy",
     "ArchiveKey",
     "ArchiveListing",
@@ -88,5 +91,6 @@ __all__ = [
     "fts_query",
     "mention_timeline",
     "outlet_key",
+    "public_condition",
     "term_key",
 ]

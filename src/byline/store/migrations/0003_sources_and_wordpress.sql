@@ -64,7 +64,9 @@ UPDATE post_sources SET outlet_id = (SELECT p.outlet_id FROM posts p
 UPDATE post_sources SET
     published = (SELECT p.published FROM posts p WHERE p.id = post_sources.post_id),
     words = (SELECT length(p.body) - length(replace(p.body, ' ', '')) + 1
-             FROM posts p WHERE p.id = post_sources.post_id);
+             FROM posts p WHERE p.id = post_sources.post_id),
+    has_preface = EXISTS (SELECT 1 FROM blocks b WHERE b.post_id = post_sources.post_id
+                          AND b.source_id = post_sources.source_id AND b.role = 'preface');
 
 -- Every version's content key, so a source already stored is recognised by its text.
 CREATE TABLE post_keys (
