@@ -7,7 +7,7 @@ DEMO_DB := $(VENV)/demo.db
 DEMO_SITE := $(VENV)/demo-site
 PORT ?= 8000
 
-.PHONY: setup demo test lint clean
+.PHONY: setup demo test lint browser clean
 
 $(BIN)/byline: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,11 @@ lint: setup
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-test: lint
+# Debian's Chromium for tests/test_browser.py (Playwright never downloads a browser here).
+browser:
+	@[ -x /usr/bin/chromium ] || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || echo "chromium not installed: browser tests will skip (install Debian's chromium)"
+
+test: lint browser
 	$(BIN)/pytest
 
 clean:
