@@ -23,7 +23,7 @@ from byline._entity_json import (
     summary_json,
     unlinked_json,
 )
-from byline.cli import db_option, friendly_errors, main, open_archive
+from byline.cli import db_option, friendly_errors, main, open_archive, table_or_json
 from byline.store import UnlinkedName
 
 # As byline.enrich.ENTITY_TYPES; not imported from there, which costs 0.4 s at start-up.
@@ -96,14 +96,7 @@ def index_command(
 @click.option("--post", "post_id", type=int, help="The entities of this post (an id from posts).")
 @click.option("--unlinked", is_flag=True, help="Names the knowledge file does not know.")
 @click.option("--roles", default=None, help=ROLES_HELP)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
+@table_or_json
 @click.option("--all", "include_all", is_flag=True, help="Count drafts and private posts too.")
 @db_option
 @click.pass_context
@@ -254,14 +247,7 @@ def _show_entity(report: EntityReport) -> None:
 @main.command("figures")
 @click.option("--entity", help="Only figures whose sentence names this entity (any of its names).")
 @click.option("--kind", type=click.Choice(FIGURE_KINDS), help="Only money, percent or count.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
+@table_or_json
 @click.option("--all", "include_all", is_flag=True, help="Include drafts and private posts.")
 @db_option
 @click.pass_context

@@ -13,7 +13,7 @@ from typing import Any, Literal, cast
 import click
 
 from byline._api_sources import EXPORT_FORMATS, ExportFormat
-from byline.cli import db_option, friendly_errors, main, open_archive
+from byline.cli import db_option, friendly_errors, main, open_archive, table_or_json
 from byline.store._source_base import MergedPost, PostSourceInfo
 
 KIND_WIDTH = 12  # characters of a source kind shown in a table
@@ -66,14 +66,7 @@ def export_command(
 
 @main.command("sources")
 @click.argument("post_id", metavar="POST", type=int)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
+@table_or_json
 @db_option
 @click.pass_context
 @friendly_errors
@@ -105,14 +98,7 @@ def sources_command(ctx: click.Context, post_id: int, fmt: str, db: str | None) 
     default=None,
     help="Undo a wrong merge: SOURCE's version of POST becomes a post of its own.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
+@table_or_json
 @db_option
 @click.pass_context
 @friendly_errors

@@ -80,6 +80,16 @@ def recover(page: str, fmt: str) -> None:
         click.echo(json.dumps(recovered.to_json(), ensure_ascii=False, indent=1))
 
 
+table_or_json = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for programs.",
+)
+
+
 def db_option(func: F) -> F:
     """``--db PATH`` on a command; it wins over the group's ``--db`` and $BYLINE_DB."""
     return click.option("--db", type=click.Path(dir_okay=False), default=None, help=DB_HELP)(func)
@@ -126,14 +136,7 @@ def import_(ctx: click.Context, paths: tuple[str, ...], db: str | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
+@table_or_json
 @click.option("--all", "include_all", is_flag=True, help="Include drafts and private posts.")
 @db_option
 @click.pass_context
@@ -202,14 +205,7 @@ def archive(
 
 @main.command()
 @click.argument("query")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for people, json for programs.",
-)
+@table_or_json
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
