@@ -14,6 +14,9 @@ for the site and every category and tag), then measures in this one run:
 - a full build of each (wall time and peak memory of the building process);
 - a rebuild after one post's text changes (byline: incremental build; Pelican
   and Hugo: their normal rebuild, which re-renders everything);
+- byline's "serve rebuild": the same kind of edit rebuilt in one warm process
+  with a ``BuildCache``, as ``byline serve`` does (median of five edits; the
+  same edits built in-process without the cache are reported alongside);
 - byline's search index on its own (build time, peak memory, bytes per post).
 
 Figures are printed as a table and as ratios to byline's own time.  Tools that
@@ -38,6 +41,7 @@ sys.path.insert(0, str(HERE))
 from _corpus import generate, write_hugo, write_pelican, write_store  # noqa: E402
 
 PER_PAGE = 10
+SERVE_EDITS = 5  # one-post edits rebuilt in one process, as byline serve does
 PELICAN_CONF = """
 AUTHOR = "Maren Castell"
 SITENAME = "Bench archive"
@@ -148,7 +152,52 @@ def bench_byline(work: Path, posts: list) -> dict[str, object]:  # type: ignore[
     pages = count_files(site)
     edit_one_post_in_store(db, post_id=len(posts) // 2)
     again = measure(cmd)
-    return {"full": full, "rebuild": again, "pages": pages}
+    serve = serve_rebuilds(db, site, [len(posts) // 3 + k * 37 for k in range(SERVE_EDITS)])
+    return {"full": full, "rebuild": again, "pages": pages, "serve": serve}
+
+
+def edit_block(db: Path, post_id: int) -> None:
+    """One body paragraph of one post, changed in SQL; the revision triggers bump the post."""
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "UPDATE blocks SET text = text || ' (Edited.)' WHERE post_id = ? AND seq = "
+            "(SELECT min(seq) FROM blocks WHERE post_id = ? AND role = 'body')",
+            (post_id, post_id),
+        )
+
+
+def serve_rebuilds(db: Path, site: Path, post_ids: list[int]) -> dict[str, object]:
+    """Rebuilds as ``byline serve`` runs them: in one warm process, with a BuildCache.
+
+    For comparison, the same edits built in-process without a cache (what
+    ``byline serve`` did before the cache).  Medians over ``post_ids``.
+    """
+    import statistics
+
+    from byline.publish.site import BuildCache, build_site
+    from byline.settings import Settings
+    from byline.store import SQLiteStore
+
+    def build(cache: BuildCache | None) -> float:
+        with SQLiteStore(db) as store:
+            started = time.perf_counter()
+            build_site(store, site, Settings(), cache=cache)
+            return time.perf_counter() - started
+
+    cache = BuildCache()
+    build(cache)  # the first build of the session: serve's start
+    warm, plain = [], []
+    for post_id in post_ids:
+        edit_block(db, post_id)
+        warm.append(build(cache))
+        edit_block(db, post_id + 1)
+        plain.append(build(None))
+    return {
+        "warm_median_s": round(statistics.median(warm), 3),
+        "uncached_median_s": round(statistics.median(plain), 3),
+        "warm_s": [round(t, 3) for t in warm],
+        "uncached_s": [round(t, 3) for t in plain],
+    }
 
 
 def bench_pelican(work: Path, posts: list) -> dict[str, object] | None:  # type: ignore[type-arg]
@@ -246,7 +295,7 @@ def print_report(n: int, result: dict[str, object]) -> None:
     base_again = float(mine["rebuild"]["wall_s"])
     print(f"\n== {n} posts ==")
     print(f"{'tool':8} {'pages':>7} {'full s':>8} {'x byline':>9} {'peak MB':>8} "
-          f"{'rebuild s':>10} {'x byline':>9}")  # fmt: skip
+          f"{'rebuild s':>10} {'x byline':>9} {'serve rebuild s':>16}")  # fmt: skip
     for tool in ("byline", "pelican", "hugo"):
         r = result[tool]
         if r is None:
@@ -256,8 +305,10 @@ def print_report(n: int, result: dict[str, object]) -> None:
         full, again = float(r["full"]["wall_s"]), float(r["rebuild"]["wall_s"])
         print(
             f"{tool:8} {r['pages']:>7} {full:>8.2f} {full / base_full:>9.2f} "
-            f"{r['full']['peak_mb']:>8} {again:>10.3f} {again / base_again:>9.1f}"
+            f"{r['full']['peak_mb']:>8} {again:>10.3f} {again / base_again:>9.1f} "
+            + (f"{r['serve']['warm_median_s']:>16.3f}" if "serve" in r else f"{'-':>16}")
         )
+    print("byline serve rebuilds (in-process):", json.dumps(mine.get("serve")))
     print("search index:", json.dumps(result["search_index"]))
 
 

@@ -29,7 +29,7 @@ from byline._api_sources import Progress, Refused, SourcesArchive, find_files, s
 from byline._indexing import IndexReport
 from byline.errors import BylineError, NotFoundError, ParseError
 from byline.publish import ArchivePage, archive_order
-from byline.publish.site import BuildReport, build_site
+from byline.publish.site import BuildCache, BuildReport, build_site
 from byline.recover import recover_text
 from byline.settings import Settings
 from byline.sources.text import read_text_file
@@ -259,14 +259,20 @@ class Archive(EntityArchive, SourcesArchive):
         )
 
     def build(
-        self, out_dir: str | Path, settings: Settings | None = None, *, full: bool = False
+        self,
+        out_dir: str | Path,
+        settings: Settings | None = None,
+        *,
+        full: bool = False,
+        cache: BuildCache | None = None,
     ) -> BuildReport:
         """Publish the archive as a static site in ``out_dir`` (see ``build_site``).
 
         Incremental: only pages showing something that changed are rendered
         again.  ``settings`` default to byline's own (no ``byline.toml`` read).
+        ``cache``: kept between builds by a long-running caller (see ``BuildCache``).
         """
-        return build_site(self.store, out_dir, settings or Settings(), full=full)
+        return build_site(self.store, out_dir, settings or Settings(), full=full, cache=cache)
 
     def _not_found_message(self, by: ArchiveBy, name: str) -> str:
         known = self.store.names(by)

@@ -288,14 +288,16 @@ def serve(ctx: click.Context, port: int, out: str, config: str | None, db: str |
     once a second; stop with Ctrl-C.
     """
     from byline.publish.serve import Preview
+    from byline.publish.site import BuildCache
 
     db_path = default_db_path(db or ctx.find_root().params.get("db"))
     config_path = find_config(config)
+    cache = BuildCache()  # what one rebuild leaves the next: templates, site model, manifest
 
     def rebuild() -> str:
         settings = load_settings(config_path)
         with Archive.open(db_path) as archive:
-            return describe_build(archive.build(out, settings))
+            return describe_build(archive.build(out, settings, cache=cache))
 
     click.echo(rebuild())
     settings = load_settings(config_path)

@@ -108,6 +108,10 @@ class EntitySite:
         self._bits: dict[str, int] | None = None
         self._links: dict[str, EntityLink] = {}
 
+    def reload_from(self, mentions: Callable[[], Sequence[EntityMention]]) -> None:
+        """Read mentions, when first needed, from this (a kept model's next store)."""
+        self._load = mentions
+
     def __bool__(self) -> bool:
         """Whether the site has entity pages: some published post has been indexed."""
         return self.indexed

@@ -208,7 +208,7 @@ class SiteModel:
         self.entities = (
             EntitySite(entities, self.listed, self.order, self.root, mentions) if entities else None
         )
-        self.digests = {p.id: self._digest(p) for p in index.posts}
+        self.digests = {p.id: self.post_digest(p) for p in index.posts}
         self.summaries: dict[int, str] = {}
         self.info = PostInfos(self)
 
@@ -268,7 +268,7 @@ class SiteModel:
             for year, ids in sorted(members.items(), reverse=True)
         ]
 
-    def _digest(self, post: ListedPost) -> str:
+    def post_digest(self, post: ListedPost) -> str:
         """What other pages show of a post changes only with this.
 
         Its revision goes up with any write to it (its outlet, date, terms, a

@@ -300,8 +300,10 @@ class SiteWriter:
 
     def _write_manifest(self, root: Path, manifest: Manifest) -> None:
         if manifest == self.previous and self.previous.raw:
+            manifest.raw = self.previous.raw
             return  # nothing changed: leave even the manifest's mtime alone
         data = manifest.to_bytes()
+        manifest.raw = data
         path = output_path(root, MANIFEST_URL, hidden=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".tmp")

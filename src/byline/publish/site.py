@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from byline.errors import BylineError, PublishError
+from byline.publish._cache import BuildCache
 from byline.publish._docs import SearchDoc
 from byline.publish._model import SiteModel
 from byline.publish._pages import PageBuilder
@@ -71,7 +72,12 @@ class BuildReport:
 
 
 def build_site(
-    store: Store, out_dir: str | Path, settings: Settings, *, full: bool = False
+    store: Store,
+    out_dir: str | Path,
+    settings: Settings,
+    *,
+    full: bool = False,
+    cache: BuildCache | None = None,
 ) -> BuildReport:
     """Write the archive in ``store`` as a static site in ``out_dir``.
 
@@ -80,15 +86,27 @@ def build_site(
     its bytes differ.  ``full`` renders every page (still leaving identical
     files untouched).  Raises ``PublishError`` (a template error, an unwritable
     folder) with the previous site left exactly as it was.
+
+    ``cache``, kept by a long-running process between builds into the same
+    folder (``byline serve``), saves what need not be done again: the Jinja
+    environment, the site index and model when only some posts' own text
+    changed, and the manifest.  The pages are the same bytes as without it.
     """
     started = time.perf_counter()
     out = Path(out_dir)
-    env = make_environment(settings)
     fingerprint = site_fingerprint(settings)
-    previous = Manifest.read(out) if out.exists() else Manifest()
+    if cache is not None:
+        cache.start(out, fingerprint)
+    env = cache.environment(settings) if cache is not None else make_environment(settings)
+    previous = cache.manifest(out) if cache is not None else None
+    if previous is None:
+        previous = Manifest.read(out) if out.exists() else Manifest()
     reuse = not full and previous.fingerprint == fingerprint
-    index = store.site_index()
-    model = SiteModel(index, settings, store.entity_site_index(), store.entity_mentions)
+    if cache is not None:
+        index, model = cache.site(store, settings)
+    else:
+        index = store.site_index()
+        model = SiteModel(index, settings, store.entity_site_index(), store.entity_mentions)
     renderer = Renderer(env, settings)
     renderer.site = site_view(model, search=renderer.has_search)
     search = SearchPlan.make(model, previous, full=not reuse)
@@ -104,7 +122,7 @@ def build_site(
         removed_paths = tuple(writer.removals())
         manifest = Manifest(
             fingerprint=fingerprint,
-            posts=model.digests,
+            posts=dict(model.digests),  # a cache patches the model's in place
             listings=builder.listings,
             search=searched or (previous.search and not search.changed),
         )
@@ -112,7 +130,11 @@ def build_site(
     except BaseException:
         workers.close()
         writer.abort()
+        if cache is not None:
+            cache.clear()
         raise
+    if cache is not None:
+        cache.keep_manifest(out, manifest)
     workers.close()
     return BuildReport(
         out_dir=out,
@@ -253,4 +275,4 @@ def _write_index(store: Store, plan: SearchPlan, root: Path) -> bool:
     return True
 
 
-__all__ = ["BuildReport", "build_site", "search_documents", "site_fingerprint"]
+__all__ = ["BuildCache", "BuildReport", "build_site", "search_documents", "site_fingerprint"]

@@ -163,6 +163,19 @@ class SiteIndex:
 
 
 @dataclass(frozen=True)
+class SiteStamp:
+    """What a site index was read from, cheaply: to tell whether it is still current.
+
+    ``posts`` holds every post (any status): its (revision, status, published,
+    source_id, position, outlet_id, created_at, slug, title); ``tables`` one
+    summary row per other table the index reads.
+    """
+
+    posts: dict[int, tuple[object, ...]]
+    tables: tuple[tuple[object, ...], ...]
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """One search result; ``score`` is BM25 relevance, higher is better."""
 
@@ -286,6 +299,14 @@ class Store(EntityStore, SourceStore, ABC):  # see _entity_base and _source_base
 
         Only published posts unless ``include_all``.
         """
+
+    def site_stamp(self) -> SiteStamp | None:
+        """A cheap summary of what :meth:`site_index` reads; None when not known.
+
+        A build kept between rebuilds (``byline serve``) compares two to tell
+        whether only some posts' own rows changed.
+        """
+        return None
 
     @abstractmethod
     def listing_texts(self, post_ids: Sequence[int]) -> dict[int, ListingText]:
