@@ -6,9 +6,9 @@ their canonical name, with their type and stable id, and posts by id and headlin
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from byline.model import iso
 from byline.store import (
     DateEstimate,
     EntitySummary,
@@ -21,10 +21,6 @@ from byline.store import (
 if TYPE_CHECKING:
     from byline._api_entities import EntityReport, Suggestions
     from byline._indexing import IndexReport
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def summary_json(entity: EntitySummary) -> dict[str, Any]:
@@ -68,8 +64,8 @@ def estimate_json(estimate: DateEstimate | None) -> dict[str, Any] | None:
     if estimate is None:
         return None
     return {
-        "earliest": _iso(estimate.earliest),
-        "latest": _iso(estimate.latest),
+        "earliest": iso(estimate.earliest),
+        "latest": iso(estimate.latest),
         "conflict": estimate.conflict,
         "evidence": [
             {"bound": e.bound, "value": e.value.isoformat(), "source": e.source, "detail": e.detail}
@@ -85,7 +81,7 @@ def mentioning_post_json(post: MentioningPost) -> dict[str, Any]:
         "title": post.title,
         "count": post.count,
         "roles": list(post.roles),
-        "published": _iso(post.published),
+        "published": iso(post.published),
         "estimated": estimate_json(post.estimate),
         "year": post.year,
         "status": post.status,

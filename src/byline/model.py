@@ -293,6 +293,11 @@ def _drop_combining(match: re.Match[str]) -> str:
     return "".join(c for c in match.group() if not unicodedata.combining(c))
 
 
+def iso(value: date | None) -> str | None:
+    """A date or datetime as ISO 8601 text, None kept as None (for JSON and SQL)."""
+    return value.isoformat() if value is not None else None
+
+
 def fold(text: str) -> str:
     """Case-, accent- and space-insensitive form of a text, for comparisons."""
     decomposed = unicodedata.normalize("NFKD", text)

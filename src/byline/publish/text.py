@@ -7,10 +7,9 @@ of every post in its original order, each exactly as it was written.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from byline.model import Source
+from byline.model import Source, iso
 from byline.publish._page import ArchivePage
 from byline.store import PostSummary, SearchHit, StoredPost
 
@@ -42,7 +41,7 @@ def post_json(stored: StoredPost) -> dict[str, Any]:
         "title": post.title,
         "slug": post.slug,
         "outlet": post.outlet.name if post.outlet else None,
-        "published": _iso(post.published),
+        "published": iso(post.published),
         "status": post.status,
         "categories": list(post.categories),
         "tags": list(post.tags),
@@ -62,7 +61,7 @@ def summary_json(summary: PostSummary) -> dict[str, Any]:
         "outlet": summary.outlet,
         "categories": list(summary.categories),
         "tags": list(summary.tags),
-        "published": _iso(summary.published),
+        "published": iso(summary.published),
         "status": summary.status,
     }
 
@@ -74,7 +73,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "headline": hit.headline,
         "title": hit.title,
         "outlet": hit.outlet,
-        "published": _iso(hit.published),
+        "published": iso(hit.published),
         "status": hit.status,
         "snippet": hit.snippet,
         "score": hit.score,
@@ -89,7 +88,3 @@ def _source_json(source: Source) -> dict[str, Any]:
         "lines": [source.line_start, source.line_end],
         "position": source.position,
     }
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None

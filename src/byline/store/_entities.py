@@ -13,9 +13,8 @@ import sqlite3
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from byline.errors import StoreError
 from byline.model import fold
@@ -39,28 +38,13 @@ from byline.store._entity_base import (
     StoredFigure,
     UnlinkedName,
 )
+from byline.store._errors import translated
 
 if TYPE_CHECKING:
     from byline.enrich import PostIndex
 
 ID_CHUNK = 500  # ids per "IN (...)" list; well under SQLite's bound-variable limit
-M = TypeVar("M", bound=Callable[..., Any])
 POST_TABLES = ("post_entities", "mentions", "unlinked_names", "figures", "date_mentions")
-
-
-def _translated(method: M) -> M:
-    """A SQLite failure (corrupt file, locked disk) becomes a StoreError naming the file."""
-
-    @wraps(method)
-    def wrapper(self: SQLiteEntities, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.Error as exc:
-            if self._conn is not None and self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            raise StoreError(f"{self.path}: database error ({exc})") from exc
-
-    return cast(M, wrapper)
 
 
 def _json(items: Sequence[Any]) -> str:
@@ -129,7 +113,7 @@ class SQLiteEntities(EntityStore):
 
     # -- indexing ---------------------------------------------------------------
 
-    @_translated
+    @translated
     def enrichment_state(self) -> EnrichmentState:
         conn = self._read()
         posts = tuple(
@@ -285,7 +269,7 @@ class SQLiteEntities(EntityStore):
 
         self._transaction(work)
 
-    @_translated
+    @translated
     def page_posts(self, source_ids: Sequence[int]) -> dict[int, list[int]]:
         conn = self._read()
         found: dict[int, list[int]] = {}
@@ -301,7 +285,7 @@ class SQLiteEntities(EntityStore):
 
     # -- reading ------------------------------------------------------------------
 
-    @_translated
+    @translated
     def entity_entries(self) -> list[EntityInfo]:
         conn = self._read()
         return [
@@ -313,7 +297,7 @@ class SQLiteEntities(EntityStore):
             )
         ]
 
-    @_translated
+    @translated
     def entity_summaries(
         self, entity_type: str | None = None, include_all: bool = False
     ) -> list[EntitySummary]:
@@ -334,7 +318,7 @@ class SQLiteEntities(EntityStore):
             )
         ]
 
-    @_translated
+    @translated
     def entity_posts(self, entity_id: str, include_all: bool = False) -> list[MentioningPost]:
         conn = self._read()
         where, params = _public_filter(conn, include_all)
@@ -361,7 +345,7 @@ class SQLiteEntities(EntityStore):
         ]
         return newest_first(found)
 
-    @_translated
+    @translated
     def co_mentions(
         self, entity_id: str, include_all: bool = False, limit: int = 10
     ) -> list[CoMention]:
@@ -381,7 +365,7 @@ class SQLiteEntities(EntityStore):
             )
         ]
 
-    @_translated
+    @translated
     def post_mentions(self, post_id: int) -> list[PostMention]:
         conn = self._read()
         return [
@@ -403,7 +387,7 @@ class SQLiteEntities(EntityStore):
             )
         ]
 
-    @_translated
+    @translated
     def mention_roles(self, post_id: int) -> dict[str, dict[str, int]]:
         conn = self._read()
         found: dict[str, dict[str, int]] = {}
@@ -415,13 +399,13 @@ class SQLiteEntities(EntityStore):
             found.setdefault(entity_id, {})[role] = count
         return found
 
-    @_translated
+    @translated
     def post_indexed(self, post_id: int) -> bool:
         conn = self._read()
         row = conn.execute("SELECT 1 FROM post_enrichment WHERE post_id = ?", (post_id,))
         return row.fetchone() is not None
 
-    @_translated
+    @translated
     def figures(
         self,
         entity_ids: Sequence[str] | None = None,
@@ -487,7 +471,7 @@ class SQLiteEntities(EntityStore):
             for row in ordered
         ]
 
-    @_translated
+    @translated
     def unlinked_names(self, include_all: bool = False) -> list[UnlinkedName]:
         conn = self._read()
         where, params = _public_filter(conn, include_all)
@@ -520,7 +504,7 @@ class SQLiteEntities(EntityStore):
         names.sort(key=lambda n: (-n.posts, -n.count, fold(n.surface)))
         return names
 
-    @_translated
+    @translated
     def tag_examples(self) -> list[tuple[int, tuple[str, ...], tuple[PostMention, ...]]]:
         conn = self._read()
         tags: dict[int, list[str]] = {}
@@ -545,7 +529,7 @@ class SQLiteEntities(EntityStore):
             for post_id, found in sorted(mentions.items())
         ]
 
-    @_translated
+    @translated
     def publication_estimates(self, post_ids: Sequence[int]) -> dict[int, DateEstimate]:
         conn = self._read()
         found: dict[int, DateEstimate] = {}
@@ -559,7 +543,7 @@ class SQLiteEntities(EntityStore):
                 found[row[0]] = _estimate(row[1:])
         return found
 
-    @_translated
+    @translated
     def entity_mentions(self) -> list[EntityMention]:
         conn = self._read()
         rows: list[EntityMention] = conn.execute(
@@ -567,7 +551,7 @@ class SQLiteEntities(EntityStore):
         ).fetchall()
         return rows
 
-    @_translated
+    @translated
     def entity_site_index(self) -> EntitySiteIndex:
         conn = self._read()
         fingerprints = dict(conn.execute("SELECT post_id, fingerprint FROM post_enrichment"))

@@ -9,11 +9,10 @@ writing nothing never creates, migrates or touches the file.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar, cast, get_args
+from typing import Any, cast, get_args
 
 from byline.errors import StoreError
 from byline.model import ROLES, Block, Outlet, Post, Role, Source, Status
@@ -41,6 +40,7 @@ from byline.store._base import (
     term_key,
 )
 from byline.store._entities import SQLiteEntities
+from byline.store._errors import translated
 from byline.store._fts import fts_query
 from byline.store._migrate import check_ours, migrate
 from byline.store._shown import Choice, choices_of, compose, extra_fields
@@ -75,21 +75,6 @@ _STAMP_QUERIES = (
     "SELECT group_concat(post_id || '|' || quote(earliest) || quote(latest) || conflict"
     " || quote(evidence), char(31)) FROM publication_estimates",
 )
-
-M = TypeVar("M", bound=Callable[..., Any])
-
-
-def _translated(method: M) -> M:
-    """Turn a SQLite failure while reading (corrupt file, locked disk) into a StoreError."""
-
-    @wraps(method)
-    def wrapper(self: SQLiteStore, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: database error ({exc})") from exc
-
-    return cast(M, wrapper)
 
 
 class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
@@ -146,7 +131,7 @@ class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
 
     # -- reading ----------------------------------------------------------------
 
-    @_translated
+    @translated
     def counts(self) -> StoreCounts:
         conn = self._read()
 
@@ -165,7 +150,7 @@ class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
             post_terms=count("SELECT count(*) FROM post_terms"),
         )
 
-    @_translated
+    @translated
     def post_summaries(
         self, include_all: bool = False, limit: int | None = None, offset: int = 0
     ) -> list[PostSummary]:
@@ -195,7 +180,7 @@ class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
             for row in rows
         ]
 
-    @_translated
+    @translated
     def resolve_archive(self, by: ArchiveBy, name: str) -> ArchiveKey | None:
         conn = self._read()
         if by == "outlet":
@@ -206,7 +191,7 @@ class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
         ).fetchone()
         return ArchiveKey(by, row[0], row[1]) if row else None
 
-    @_translated
+    @translated
     def names(self, by: ArchiveBy) -> list[str]:
         conn = self._read()
         if by == "outlet":
@@ -217,7 +202,7 @@ class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
             ).fetchall()
         return [row[0] for row in rows]
 
-    @_translated
+    @translated
     def archive_posts(self, key: ArchiveKey, include_all: bool = False) -> list[StoredPost]:
         conn = self._read()
         where, params = _status_filter(include_all)
@@ -239,16 +224,16 @@ class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
         rows = conn.execute(sql, [key.id, *params]).fetchall()
         return self._load_posts([row[0] for row in rows], {row[0]: row[1] for row in rows})
 
-    @_translated
+    @translated
     def get_post(self, post_id: int) -> StoredPost | None:
         found = self._load_posts([post_id])
         return found[0] if found else None
 
-    @_translated
+    @translated
     def get_posts(self, post_ids: Sequence[int]) -> list[StoredPost]:
         return self._load_posts(list(dict.fromkeys(post_ids)))
 
-    @_translated
+    @translated
     def shown_blocks(self, post_ids: Sequence[int]) -> dict[int, list[Block]]:
         conn = self._read()
         found: dict[int, list[Block]] = {}
@@ -275,7 +260,7 @@ class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
                 found[post_id] = compose(by_source, first_source[post_id], choices.get(post_id))
         return found
 
-    @_translated
+    @translated
     def site_index(self, include_all: bool = False) -> SiteIndex:
         # A few plain scans: the posts are read from the posts_site index alone,
         # never from their rows (whose bodies would have to be read past), so
@@ -361,7 +346,7 @@ class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
         terms = {term_id: (_term_kind(kind), name) for term_id, (kind, name) in kinds.items()}
         return SiteIndex(posts, tuple(archives), old_urls, outlets, terms)
 
-    @_translated
+    @translated
     def site_stamp(self) -> SiteStamp:
         # Cheap (milliseconds at ten thousand posts): every post's revision from
         # the posts_site index, and an aggregate per table a site index reads.
@@ -376,7 +361,7 @@ class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
         tables = tuple(tuple(conn.execute(query).fetchone()) for query in _STAMP_QUERIES)
         return SiteStamp(posts, tables)
 
-    @_translated
+    @translated
     def listing_texts(self, post_ids: Sequence[int]) -> dict[int, ListingText]:
         conn = self._read()
         found: dict[int, ListingText] = {}
@@ -390,7 +375,7 @@ class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
                 found[post_id] = ListingText(standfirst, excerpt or "")
         return found
 
-    @_translated
+    @translated
     def running_texts(self, post_ids: Sequence[int]) -> dict[int, str]:
         conn = self._read()
         found: dict[int, str] = {}
@@ -402,7 +387,7 @@ class SQLiteStore(SQLiteEntities, SQLiteSources, Store):
                 found[post_id] = f"{standfirst}\n\n{body}" if standfirst else body
         return found
 
-    @_translated
+    @translated
     def search(
         self,
         query: str,

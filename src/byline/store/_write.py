@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from byline.errors import StoreError
-from byline.model import Outlet, Post, Source, slugify
+from byline.model import Outlet, Post, Source, iso, slugify
 from byline.store._base import PageResult, SourcePage, TermKind, outlet_key, term_key
 from byline.store._choose import ARTICLE_KIND, STATUS_KINDS, apply_choice
 from byline.store._near import NearFinder, NearMatch
@@ -47,10 +47,6 @@ def find_outlet(conn: sqlite3.Connection, name: str) -> tuple[int, str] | None:
         (key, key),
     ).fetchone()
     return (row[0], row[1]) if row else None
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 class PageWriter:
@@ -134,7 +130,7 @@ class PageWriter:
                 page.archive_name,
                 self.now,
                 page.original_url,
-                _iso(page.captured_at),
+                iso(page.captured_at),
                 page.site_url,
                 page.site_title,
             ),
@@ -168,7 +164,7 @@ class PageWriter:
                 at.position,
                 self.now,
                 post.post_type,
-                _iso(post.published_at),
+                iso(post.published_at),
                 post.excerpt,
                 int(post.sticky),
                 int(post.protected),
@@ -224,7 +220,7 @@ class PageWriter:
                 at.position,
                 post.url or self.page.original_url,
                 post.published.isoformat() if post.published else None,
-                _iso(post.published_at),
+                iso(post.published_at),
                 outlet_id,
                 post.status if kind in STATUS_KINDS else None,
                 int(post.protected),

@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import datetime
 
-from byline.model import Attachment, Post, fold
+from byline.model import Attachment, Post, fold, iso
 from byline.store._base import SourcePage, TermKind, term_key
 
 OLD_SLUG_KEY = "_wp_old_slug"  # WordPress's post meta key for a slug the post had before
 
 TermFinder = Callable[[TermKind, str], int]
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def author_id(conn: sqlite3.Connection, name: str, login: str | None = None,
@@ -74,7 +69,7 @@ def write_records(
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (post_id, source_id, seq, c.id, c.parent, c.author, c.author_email,
-                 c.author_url, c.html, _iso(c.published_at), c.status, c.kind)
+                 c.author_url, c.html, iso(c.published_at), c.status, c.kind)
                 for seq, c in enumerate(post.comments)
             ],
         )  # fmt: skip
@@ -125,7 +120,7 @@ def declare_page(
         " site_title = coalesce(site_title, ?), original_url = coalesce(original_url, ?),"
         " captured_at = coalesce(captured_at, ?) WHERE id = ?",
         (page.title, page.site_url, page.site_title, page.original_url,
-         _iso(page.captured_at), source_id),
+         iso(page.captured_at), source_id),
     )  # fmt: skip
     _declare_terms(conn, page, term)
     for author in page.authors:
